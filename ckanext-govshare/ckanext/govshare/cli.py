@@ -1,0 +1,58 @@
+"""``ckan govshare ...`` commands."""
+from __future__ import annotations
+
+import os
+
+import click
+
+from . import demo
+
+__all__ = ["govshare"]
+
+
+@click.group(short_help="GovShare catalog commands.")
+def govshare():
+    """GovShare catalog commands."""
+
+
+@govshare.group("demo")
+def demo_group():
+    """The demo catalog."""
+
+
+@demo_group.command("load")
+@click.option("--admin", "admin_name", default="govshare_admin", show_default=True,
+              help="Sysadmin that owns the demo data; created if missing.")
+@click.option("--credentials-file", type=click.Path(dir_okay=False),
+              help="Write the admin's name, password (when created now) and a new API token "
+                   "here, readable by the owner only. Skipped if the file already exists.")
+def demo_load(admin_name: str, credentials_file: str | None):
+    """Load the demo departments and catalog entries through the Action API."""
+    user, password = demo.ensure_sysadmin(admin_name)
+    if credentials_file and not os.path.exists(credentials_file):
+        token = demo.issue_token(user["name"], "govshare-demo")
+        _write_private(credentials_file, {
+            "GOVSHARE_ADMIN": user["name"],
+            "GOVSHARE_ADMIN_PASSWORD": password or "",
+            "GOVSHARE_ADMIN_TOKEN": token,
+        })
+        click.echo(f"Admin credentials written to {credentials_file}")
+
+    entries = len(demo.catalog()["datasets"])
+    with click.progressbar(length=entries, label="Loading demo catalog", show_pos=True) as bar:
+        def progress(items):
+            for item in items:
+                yield item
+                bar.update(1)
+        counts = demo.load(user["name"], progress)
+    click.secho(
+        "Demo catalog: {organizations_created} departments created, "
+        "{datasets_created} entries created, {datasets_present} already present".format(**counts),
+        fg="green",
+    )
+
+
+def _write_private(path: str, values: dict[str, str]) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as out:
+        out.writelines(f"{key}={value}\n" for key, value in values.items())

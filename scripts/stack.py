@@ -1,0 +1,559 @@
+#!/usr/bin/env python3
+"""Start, stop and inspect GovShare's local stack: PostgreSQL, Redis, Solr 9, CKAN and its workers.
+
+Every service runs as a plain process bound to 127.0.0.1 with its data, logs and pid file
+under the run directory (``.run/`` by default). Only the standard library is used, so it can
+run before the virtual environment exists.
+
+    python3 scripts/stack.py up        # services, ini files, database, demo data, web, workers
+    python3 scripts/stack.py services  # only PostgreSQL, Redis and Solr (what tests need)
+    python3 scripts/stack.py down      # stop what this run directory started, by pid
+    python3 scripts/stack.py status
+
+Ports and the run directory come from the environment: GOVSHARE_RUN_DIR, GOVSHARE_PG_PORT
+(5432), GOVSHARE_REDIS_PORT (6379), GOVSHARE_SOLR_PORT (8983), GOVSHARE_WEB_PORT (5000).
+Problems are reported as one plain sentence and exit status 1, never as a traceback.
+"""
+from __future__ import annotations
+
+import json
+import os
+import pwd
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+VENV_BIN = REPO / ".venv" / "bin"
+SOLR_LAUNCHER = REPO / "config" / "solr" / "launcher" / "target"
+HOST = "127.0.0.1"
+DB_ROLE = "govshare"
+DATABASES = {"dev": "govshare", "test": "govshare_test"}
+SOLR_CORES = {"dev": "ckan", "test": "ckan_test"}
+REDIS_DBS = {"dev": 0, "test": 1}
+MIN_JAVA = 11
+
+
+class StackError(Exception):
+    """A problem the user can act on; printed as one sentence."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    run_dir: Path
+    pg_port: int
+    redis_port: int
+    solr_port: int
+    web_port: int
+
+    @classmethod
+    def from_env(cls) -> "Settings":
+        def port(name: str, default: int) -> int:
+            value = os.environ.get(name, str(default))
+            if not value.isdigit() or not 0 < int(value) < 65536:
+                raise StackError(f"{name}={value!r} is not a TCP port number")
+            return int(value)
+
+        return cls(
+            run_dir=Path(os.environ.get("GOVSHARE_RUN_DIR", REPO / ".run")).resolve(),
+            pg_port=port("GOVSHARE_PG_PORT", 5432),
+            redis_port=port("GOVSHARE_REDIS_PORT", 6379),
+            solr_port=port("GOVSHARE_SOLR_PORT", 8983),
+            web_port=port("GOVSHARE_WEB_PORT", 5000),
+        )
+
+    def path(self, *parts: str) -> Path:
+        return self.run_dir.joinpath(*parts)
+
+    @property
+    def pg_data(self) -> Path:
+        return self.path("postgres", "data")
+
+    @property
+    def pg_socket_dir(self) -> Path:
+        return self.path("postgres", "socket")
+
+
+# --- small utilities -------------------------------------------------------------------------
+
+def say(message: str) -> None:
+    print(f"govshare: {message}", flush=True)
+
+
+def port_in_use(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.settimeout(0.5)
+        return probe.connect_ex((HOST, port)) == 0
+
+
+def port_owner(port: int) -> str:
+    """Best-effort name of the process listening on ``port`` (needs ss; may be empty)."""
+    if not shutil.which("ss"):
+        return ""
+    result = subprocess.run(["ss", "-ltnpH", f"sport = :{port}"],
+                            capture_output=True, text=True, check=False)
+    match = re.search(r'users:\(\("([^"]+)",pid=(\d+)', result.stdout)
+    return f"{match.group(1)} (pid {match.group(2)})" if match else ""
+
+
+def ensure_port_free(port: int, service: str, env_var: str) -> None:
+    if port_in_use(port):
+        owner = port_owner(port)
+        by = f" by {owner}" if owner else " by another process"
+        raise StackError(
+            f"port {port} on {HOST} is already in use{by}, so {service} cannot start there; "
+            f"stop that process or choose another port with {env_var}=..."
+        )
+
+
+def read_pid(pid_file: Path) -> int | None:
+    try:
+        pid = int(pid_file.read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return None
+    except PermissionError:
+        return pid
+    return pid
+
+
+def wait_until(check, timeout: float, what: str, log: Path | None = None) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return
+        time.sleep(0.3)
+    hint = f"; see {log}" if log else ""
+    raise StackError(f"{what} did not become ready within {int(timeout)} s{hint}")
+
+
+def http_ok(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status == 200
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+def require_command(name: str, install_hint: str) -> str:
+    found = shutil.which(name)
+    if not found:
+        raise StackError(f"{name} was not found on PATH; {install_hint}")
+    return found
+
+
+def spawn(args: list[str], log: Path, pid_file: Path | None = None, **kwargs) -> subprocess.Popen:
+    """Start a long-running process in its own session with output appended to ``log``."""
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with open(log, "ab") as out:
+        process = subprocess.Popen(args, stdout=out, stderr=subprocess.STDOUT,
+                                   stdin=subprocess.DEVNULL, start_new_session=True, **kwargs)
+    if pid_file:
+        pid_file.write_text(str(process.pid))
+    return process
+
+
+def stop_pid(pid_file: Path, name: str, timeout: float = 20) -> None:
+    pid = read_pid(pid_file)
+    if pid is None:
+        pid_file.unlink(missing_ok=True)
+        return
+    os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and read_pid(pid_file) == pid:
+        time.sleep(0.2)
+    if read_pid(pid_file) == pid:
+        os.kill(pid, signal.SIGKILL)
+    pid_file.unlink(missing_ok=True)
+    say(f"stopped {name} (pid {pid})")
+
+
+def load_secrets(settings: Settings) -> dict[str, str]:
+    """Secrets are generated once per run directory and never leave it."""
+    path = settings.path("secrets.json")
+    if path.exists():
+        return json.loads(path.read_text())
+    values = {
+        "db_password": secrets.token_urlsafe(18),
+        "secret_key": secrets.token_urlsafe(32),
+    }
+    settings.run_dir.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as out:
+        json.dump(values, out)
+    return values
+
+
+# --- PostgreSQL --------------------------------------------------------------------------------
+
+def pg_bin(name: str) -> str:
+    """PostgreSQL server programs live outside PATH on Debian (/usr/lib/postgresql/N/bin)."""
+    candidates = sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{name}"),
+                        key=lambda p: int(p.parent.parent.name) if p.parent.parent.name.isdigit() else 0)
+    if candidates:
+        return str(candidates[-1])
+    return require_command(name, "install PostgreSQL (apt-get install postgresql)")
+
+
+def as_pg_owner(args: list[str]) -> list[str]:
+    """PostgreSQL refuses to run as root: run its programs as the postgres account then."""
+    if os.geteuid() == 0:
+        return ["runuser", "-u", "postgres", "--"] + args
+    return args
+
+
+def pg_owner_ids() -> tuple[int, int]:
+    if os.geteuid() == 0:
+        try:
+            account = pwd.getpwnam("postgres")
+        except KeyError:
+            raise StackError("running as root needs a 'postgres' account to own the database "
+                             "(apt-get install postgresql creates it)") from None
+        return account.pw_uid, account.pw_gid
+    return os.getuid(), os.getgid()
+
+
+def psql(settings: Settings, sql: str, database: str = "postgres") -> str:
+    result = subprocess.run(
+        as_pg_owner([pg_bin("psql"), "-h", str(settings.pg_socket_dir), "-p", str(settings.pg_port),
+                     "-U", "postgres", "-d", database, "-v", "ON_ERROR_STOP=1", "-At", "-c", sql]),
+        capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise StackError(f"PostgreSQL refused {sql.split()[0]}: {result.stderr.strip()}")
+    return result.stdout.strip()
+
+
+def pg_is_ready(settings: Settings) -> bool:
+    result = subprocess.run([pg_bin("pg_isready"), "-h", HOST, "-p", str(settings.pg_port)],
+                            capture_output=True, check=False)
+    return result.returncode == 0
+
+
+def start_postgres(settings: Settings) -> None:
+    pid_file = settings.pg_data / "postmaster.pid"
+    if read_pid(pid_file):
+        say(f"PostgreSQL already running on {HOST}:{settings.pg_port}")
+        return
+    ensure_port_free(settings.pg_port, "PostgreSQL", "GOVSHARE_PG_PORT")
+    uid, gid = pg_owner_ids()
+    for directory in (settings.path("postgres"), settings.pg_socket_dir):
+        directory.mkdir(parents=True, exist_ok=True)
+        os.chown(directory, uid, gid)
+        directory.chmod(0o700)
+    if not (settings.pg_data / "PG_VERSION").exists():
+        say("initialising PostgreSQL data directory")
+        result = subprocess.run(
+            as_pg_owner([pg_bin("initdb"), "-D", str(settings.pg_data), "-U", "postgres",
+                         "-E", "UTF8", "--locale=C.UTF-8", "--auth-local=trust",
+                         "--auth-host=scram-sha-256"]),
+            capture_output=True, text=True, check=False)
+        if result.returncode != 0:
+            raise StackError(f"initdb failed: {result.stderr.strip() or result.stdout.strip()}")
+    log = settings.path("postgres", "postgres.log")
+    options = (f"-c listen_addresses={HOST} -c port={settings.pg_port} "
+               f"-c unix_socket_directories={settings.pg_socket_dir} -c fsync=off "
+               f"-c synchronous_commit=off -c full_page_writes=off")
+    result = subprocess.run(
+        as_pg_owner([pg_bin("pg_ctl"), "-D", str(settings.pg_data), "-l", str(log),
+                     "-o", options, "-w", "-t", "60", "start"]),
+        capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise StackError(f"PostgreSQL did not start; see {log}")
+    say(f"PostgreSQL started on {HOST}:{settings.pg_port}")
+
+
+def ensure_databases(settings: Settings, password: str) -> None:
+    escaped = password.replace("'", "''")
+    if not psql(settings, f"SELECT 1 FROM pg_roles WHERE rolname = '{DB_ROLE}'"):
+        psql(settings, f"CREATE ROLE {DB_ROLE} LOGIN PASSWORD '{escaped}'")
+    else:
+        psql(settings, f"ALTER ROLE {DB_ROLE} PASSWORD '{escaped}'")
+    for database in DATABASES.values():
+        if not psql(settings, f"SELECT 1 FROM pg_database WHERE datname = '{database}'"):
+            psql(settings, f"CREATE DATABASE {database} OWNER {DB_ROLE} ENCODING 'UTF8' "
+                           f"TEMPLATE template0")
+
+
+def stop_postgres(settings: Settings) -> None:
+    pid = read_pid(settings.pg_data / "postmaster.pid")
+    if pid is None:
+        return
+    subprocess.run(as_pg_owner([pg_bin("pg_ctl"), "-D", str(settings.pg_data), "-m", "fast",
+                                "-w", "stop"]), capture_output=True, check=False)
+    say(f"stopped PostgreSQL (pid {pid})")
+
+
+# --- Redis -------------------------------------------------------------------------------------
+
+def start_redis(settings: Settings) -> None:
+    pid_file = settings.path("redis", "redis.pid")
+    if read_pid(pid_file):
+        say(f"Redis already running on {HOST}:{settings.redis_port}")
+        return
+    server = require_command("redis-server", "install Redis (apt-get install redis-server)")
+    ensure_port_free(settings.redis_port, "Redis", "GOVSHARE_REDIS_PORT")
+    settings.path("redis").mkdir(parents=True, exist_ok=True)
+    result = subprocess.run(
+        [server, "--bind", HOST, "--port", str(settings.redis_port), "--daemonize", "yes",
+         "--dir", str(settings.path("redis")), "--pidfile", str(pid_file),
+         "--logfile", str(settings.path("redis", "redis.log")), "--save", "60 1000",
+         "--protected-mode", "yes"],
+        capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise StackError(f"Redis did not start: {result.stderr.strip() or result.stdout.strip()}")
+    wait_until(lambda: port_in_use(settings.redis_port), 20, "Redis",
+               settings.path("redis", "redis.log"))
+    say(f"Redis started on {HOST}:{settings.redis_port}")
+
+
+# --- Solr --------------------------------------------------------------------------------------
+
+def java_major_version(java: str) -> int:
+    result = subprocess.run([java, "-version"], capture_output=True, text=True, check=False)
+    match = re.search(r'version "(\d+)(?:\.(\d+))?', result.stderr + result.stdout)
+    if not match:
+        raise StackError(f"could not tell the version of {java}")
+    major = int(match.group(1))
+    return int(match.group(2)) if major == 1 else major
+
+
+def check_java() -> str:
+    java = require_command(
+        "java", f"Solr 9 needs Java {MIN_JAVA} or later (apt-get install openjdk-17-jre-headless)")
+    version = java_major_version(java)
+    if version < MIN_JAVA:
+        raise StackError(f"{java} is Java {version}; Solr 9 needs Java {MIN_JAVA} or later")
+    return java
+
+
+def write_solr_home(settings: Settings) -> Path:
+    """Lay out the Solr home: solr.xml plus one core per environment with our config."""
+    home = settings.path("solr", "home")
+    home.mkdir(parents=True, exist_ok=True)
+    shutil.copy(REPO / "config" / "solr" / "solr.xml", home / "solr.xml")
+    schema_tool = VENV_BIN / "govshare-solr-schema"
+    if not schema_tool.exists():
+        raise StackError("the virtual environment is missing; run `make install` first")
+    for core in SOLR_CORES.values():
+        conf = home / core / "conf"
+        shutil.copytree(REPO / "config" / "solr" / "conf", conf, dirs_exist_ok=True)
+        subprocess.run([str(schema_tool), str(conf / "schema.xml")], check=True)
+        (home / core / "core.properties").write_text(f"name={core}\n")
+    return home
+
+
+def start_solr(settings: Settings) -> None:
+    pid_file = settings.path("solr", "solr.pid")
+    if read_pid(pid_file):
+        say(f"Solr already running on {HOST}:{settings.solr_port}")
+        return
+    java = check_java()
+    jar = SOLR_LAUNCHER / "govshare-solr-1.0.jar"
+    if not jar.exists():
+        raise StackError("the Solr launcher is not built; run `make install` first")
+    ensure_port_free(settings.solr_port, "Solr", "GOVSHARE_SOLR_PORT")
+    home = write_solr_home(settings)
+    log = settings.path("solr", "solr.log")
+    classpath = f"{jar}{os.pathsep}{SOLR_LAUNCHER / 'lib'}/*"
+    process = spawn([java, "-Xms256m", "-Xmx2g", "-Dsolr.install.dir=" + str(home),
+                     "-Dsolr.log.muteconsole", "-cp", classpath,
+                     "org.govshare.solr.SolrLauncher", str(home), str(settings.solr_port),
+                     str(pid_file)], log)
+
+    def ready() -> bool:
+        if process.poll() is not None:
+            tail = log.read_text(errors="replace").strip().splitlines()[-1:] or ["no output"]
+            raise StackError(f"Solr exited at start: {tail[0]}")
+        return pid_file.exists() and all(
+            http_ok(solr_core_url(settings, core) + "/select?q=*:*&rows=0")
+            for core in SOLR_CORES.values())
+
+    wait_until(ready, 120, "Solr", log)
+    say(f"Solr started on {HOST}:{settings.solr_port} (cores: {', '.join(SOLR_CORES.values())})")
+
+
+def solr_core_url(settings: Settings, core: str) -> str:
+    return f"http://{HOST}:{settings.solr_port}/solr/{core}"
+
+
+# --- CKAN --------------------------------------------------------------------------------------
+
+def ini_path(settings: Settings, env: str) -> Path:
+    return settings.path("ckan.ini" if env == "dev" else "test.ini")
+
+
+def write_ini(settings: Settings, env: str, values: dict[str, str]) -> Path:
+    """The machine-specific top of the config chain: URLs, ports, paths and secrets."""
+    template = "development.ini" if env == "dev" else "test.ini"
+    path = ini_path(settings, env)
+    storage = settings.path("storage" if env == "dev" else "storage-test")
+    storage.mkdir(parents=True, exist_ok=True)
+    db_url = (f"postgresql://{DB_ROLE}:{values['db_password']}@{HOST}:{settings.pg_port}/"
+              f"{DATABASES[env]}")
+    config_dir = os.path.relpath(REPO / "config", path.parent)
+    lines = [
+        "# Generated by scripts/stack.py: machine-specific settings and secrets. Do not commit.",
+        "[app:main]",
+        f"use = config:{config_dir}/{template}",
+        f"SECRET_KEY = {values['secret_key']}",
+        f"sqlalchemy.url = {db_url}",
+        f"solr_url = {solr_core_url(settings, SOLR_CORES[env])}",
+        f"ckan.redis.url = redis://{HOST}:{settings.redis_port}/{REDIS_DBS[env]}",
+        f"ckan.harvest.mq.hostname = {HOST}",
+        f"ckan.harvest.mq.port = {settings.redis_port}",
+        f"ckan.harvest.mq.redis_db = {REDIS_DBS[env]}",
+        f"ckan.storage_path = {storage}",
+        f"scheming.dataset_schemas = {(REPO / 'scheming' / 'govshare_dataset.yaml').as_uri()}",
+    ]
+    if env == "dev":
+        lines.append(f"ckan.site_url = http://{HOST}:{settings.web_port}")
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as out:
+        out.write("\n".join(lines) + "\n")
+    return path
+
+
+def ckan(settings: Settings, env: str, *args: str) -> None:
+    command = [str(VENV_BIN / "ckan"), "-c", str(ini_path(settings, env)), *args]
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        lines = (result.stderr or result.stdout).strip().splitlines()
+        raise StackError(f"`ckan {' '.join(args)}` failed: {lines[-1] if lines else 'no output'}")
+
+
+def check_database(settings: Settings) -> None:
+    """Fail with one sentence, before CKAN would fail with a traceback."""
+    if not pg_is_ready(settings):
+        raise StackError(f"PostgreSQL is not reachable at {HOST}:{settings.pg_port}; "
+                         f"start it with `make up` or check GOVSHARE_PG_PORT")
+
+
+BACKGROUND = {
+    # name: ckan sub-command
+    "worker": ["jobs", "worker"],
+    "harvest-gather": ["harvester", "gather-consumer"],
+    "harvest-fetch": ["harvester", "fetch-consumer"],
+}
+
+
+def start_ckan_process(settings: Settings, name: str, args: list[str]) -> subprocess.Popen | None:
+    pid_file = settings.path("ckan", f"{name}.pid")
+    if read_pid(pid_file):
+        say(f"{name} already running")
+        return None
+    settings.path("ckan").mkdir(parents=True, exist_ok=True)
+    return spawn([str(VENV_BIN / "ckan"), "-c", str(ini_path(settings, "dev")), *args],
+                 settings.path("ckan", f"{name}.log"), pid_file)
+
+
+def start_web(settings: Settings) -> None:
+    if read_pid(settings.path("ckan", "web.pid")):
+        say(f"CKAN already serving http://{HOST}:{settings.web_port}")
+        return
+    ensure_port_free(settings.web_port, "CKAN", "GOVSHARE_WEB_PORT")
+    process = start_ckan_process(settings, "web", [
+        "run", "--host", HOST, "--port", str(settings.web_port), "--disable-reloader",
+        "--threaded"])
+    log = settings.path("ckan", "web.log")
+
+    def ready() -> bool:
+        if process is not None and process.poll() is not None:
+            raise StackError(f"CKAN exited at start; see {log}")
+        return http_ok(f"http://{HOST}:{settings.web_port}/api/3/action/status_show")
+
+    wait_until(ready, 120, "CKAN", log)
+    say(f"CKAN serving http://{HOST}:{settings.web_port}")
+
+
+# --- commands ----------------------------------------------------------------------------------
+
+def services(settings: Settings) -> dict[str, str]:
+    values = load_secrets(settings)
+    start_postgres(settings)
+    ensure_databases(settings, values["db_password"])
+    start_redis(settings)
+    start_solr(settings)
+    for env in ("dev", "test"):
+        write_ini(settings, env, values)
+    return values
+
+
+def up(settings: Settings) -> None:
+    services(settings)
+    check_database(settings)
+    ckan(settings, "dev", "db", "init")
+    ckan(settings, "dev", "db", "upgrade", "-p", "harvest")
+    say("database schema up to date")
+    credentials = settings.path("admin.env")
+    ckan(settings, "dev", "govshare", "demo", "load", "--credentials-file", str(credentials))
+    say(f"demo catalog loaded; admin credentials in {credentials}")
+    for name, args in BACKGROUND.items():
+        if start_ckan_process(settings, name, args):
+            say(f"started {name}")
+    start_web(settings)
+    say(f"GovShare is up: http://{HOST}:{settings.web_port}")
+
+
+def down(settings: Settings) -> None:
+    for name in ("web", *BACKGROUND):
+        stop_pid(settings.path("ckan", f"{name}.pid"), name)
+    stop_pid(settings.path("solr", "solr.pid"), "Solr")
+    pid_file = settings.path("redis", "redis.pid")
+    stop_pid(pid_file, "Redis")
+    stop_postgres(settings)
+
+
+def status(settings: Settings) -> None:
+    pids = {
+        "PostgreSQL": settings.pg_data / "postmaster.pid",
+        "Redis": settings.path("redis", "redis.pid"),
+        "Solr": settings.path("solr", "solr.pid"),
+        **{name: settings.path("ckan", f"{name}.pid") for name in ("web", *BACKGROUND)},
+    }
+    for name, pid_file in pids.items():
+        pid = read_pid(pid_file)
+        print(f"{name:16} {'running (pid %d)' % pid if pid else 'stopped'}")
+
+
+COMMANDS = {
+    "up": up,
+    "services": services,
+    "down": down,
+    "status": status,
+    "check-java": lambda settings: say(f"Java {java_major_version(check_java())} found"),
+    "check-db": lambda settings: (check_database(settings),
+                                  say(f"PostgreSQL reachable at {HOST}:{settings.pg_port}")),
+    "solr": start_solr,
+    "redis": start_redis,
+    "postgres": start_postgres,
+}
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) != 1 or argv[0] not in COMMANDS:
+        print(f"usage: stack.py {{{'|'.join(COMMANDS)}}}", file=sys.stderr)
+        return 2
+    try:
+        COMMANDS[argv[0]](Settings.from_env())
+    except StackError as error:
+        print(f"govshare: error: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
