@@ -78,7 +78,9 @@ def load(admin_name: str, progress: Callable[[list], Iterator] = iter) -> dict[s
         if _exists("package_show", name):
             counts["datasets_present"] += 1
             continue
-        tk.get_action("package_create")({"user": admin_name}, _package(entry, name))
+        package = tk.get_action("package_create")({"user": admin_name}, _package(entry, name))
+        # Uploads go through resource_create, which hands the file to the uploader.
+        tk.get_action("resource_create")({"user": admin_name}, _sample_resource(entry, package))
         counts["datasets_created"] += 1
     return counts
 
@@ -95,17 +97,21 @@ def _package(entry: dict[str, Any], name: str) -> dict[str, Any]:
     package = {key: value for key, value in entry.items() if key != "tags"}
     package["name"] = name
     package["tags"] = [{"name": tag} for tag in entry["tags"]]
-    package["resources"] = [{
+    return package
+
+
+def _sample_resource(entry: dict[str, Any], package: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "package_id": package["id"],
         "name": f"{entry['title']}（样例）",
         "description": "演示数据：按信息项生成的样例记录。",
         "format": "CSV",
         "upload": FileStorage(
             stream=io.BytesIO(sample_csv(entry["data_items"]).encode("utf-8")),
-            filename=f"{name}.csv",
+            filename=f"{package['name']}.csv",
             content_type="text/csv",
         ),
-    }]
-    return package
+    }
 
 
 _SAMPLES = {

@@ -1,0 +1,15 @@
+"""The GovShare data-asset plugin: wiring only; logic lives in its modules."""
+from __future__ import annotations
+
+import ckan.plugins as p
+import ckan.plugins.toolkit as tk
+
+
+@tk.blanket.config_declarations
+@tk.blanket.helpers
+class GovAssetPlugin(p.SingletonPlugin):
+    p.implements(p.IConfigurer)
+
+    # IConfigurer
+    def update_config(self, config):
+        tk.add_template_directory(config, "templates")
