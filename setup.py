@@ -46,15 +46,4 @@ setup(
             "govshare-solr-schema = ckanext.govshare.solr_schema:main",
         ],
     },
-    message_extractors={
-        "ckanext-govshare/ckanext/govshare": [
-            ("**.py", "python", None),
-            ("**.js", "javascript", None),
-            ("**/templates/**.html", "ckan", None),
-        ],
-        "ckanext-govasset/ckanext/govasset": [
-            ("**.py", "python", None),
-            ("**/templates/**.html", "ckan", None),
-        ],
-    },
 )

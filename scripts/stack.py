@@ -426,12 +426,14 @@ def write_ini(settings: Settings, env: str, values: dict[str, str]) -> Path:
     return path
 
 
-def ckan(settings: Settings, env: str, *args: str) -> None:
+def ckan(settings: Settings, env: str, *args: str) -> str:
+    """Run a CKAN command; its output, or its last error line as a StackError."""
     command = [str(VENV_BIN / "ckan"), "-c", str(ini_path(settings, env)), *args]
     result = subprocess.run(command, capture_output=True, text=True, check=False)
     if result.returncode != 0:
         lines = (result.stderr or result.stdout).strip().splitlines()
         raise StackError(f"`ckan {' '.join(args)}` failed: {lines[-1] if lines else 'no output'}")
+    return result.stdout
 
 
 def check_database(settings: Settings) -> None:
@@ -498,8 +500,10 @@ def up(settings: Settings) -> None:
     ckan(settings, "dev", "db", "upgrade", "-p", "harvest")
     say("database schema up to date")
     credentials = settings.path("admin.env")
-    ckan(settings, "dev", "govshare", "demo", "load", "--credentials-file", str(credentials))
-    say(f"demo catalog loaded; admin credentials in {credentials}")
+    output = ckan(settings, "dev", "govshare", "demo", "load",
+                  "--credentials-file", str(credentials))
+    say(output.strip().splitlines()[-1])
+    say(f"admin credentials (name, password, API token) in {credentials}")
     for name, args in BACKGROUND.items():
         if start_ckan_process(settings, name, args):
             say(f"started {name}")
@@ -537,6 +541,7 @@ COMMANDS = {
     "check-db": lambda settings: (check_database(settings),
                                   say(f"PostgreSQL reachable at {HOST}:{settings.pg_port}")),
     "solr": start_solr,
+    "web": start_web,
     "redis": start_redis,
     "postgres": start_postgres,
 }

@@ -8,8 +8,4 @@ import ckan.plugins.toolkit as tk
 @tk.blanket.config_declarations
 @tk.blanket.helpers
 class GovAssetPlugin(p.SingletonPlugin):
-    p.implements(p.IConfigurer)
-
-    # IConfigurer
-    def update_config(self, config):
-        tk.add_template_directory(config, "templates")
+    """Declares the asset settings and their template helpers; the ledger comes next."""

@@ -1,0 +1,57 @@
+"""Shared fixtures. CKAN's own pytest plugin (ckan.tests.pytest_ckan) supplies clean_db,
+clean_index, app and friends against .run/test.ini: a database, Solr core and Redis
+database of the test suite's own, on the real services that `make up` started."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+RUN_DIR = Path(os.environ.get("GOVSHARE_RUN_DIR", REPO / ".run"))
+
+
+@pytest.fixture(scope="session")
+def portal_url() -> str:
+    """The portal `make up` serves."""
+    return f"http://127.0.0.1:{os.environ.get('GOVSHARE_WEB_PORT', '5000')}"
+
+
+@pytest.fixture(scope="session")
+def admin_credentials() -> dict[str, str]:
+    """The demo sysadmin that `make up` created (name, token)."""
+    path = RUN_DIR / "admin.env"
+    if not path.exists():
+        pytest.fail(f"{path} is missing: run `make up` before the live-portal tests")
+    pairs = (line.split("=", 1) for line in path.read_text().splitlines() if "=" in line)
+    return dict(pairs)
+
+
+@pytest.fixture
+def data_bureau_admin(clean_db):
+    """A sysadmin: the data bureau."""
+    from ckan.tests import factories
+
+    return factories.Sysadmin(name="shujuju_admin")
+
+
+@pytest.fixture
+def department(data_bureau_admin):
+    """An organization (a city department) created through the Action API."""
+    from ckan.tests import factories
+
+    return factories.Organization(name="shi-ceshi-ju", title="市测试局",
+                                  user=data_bureau_admin)
+
+
+# Plugins whose tables come from their own migrations (`ckan db upgrade -p NAME`).
+MIGRATED_PLUGINS = ("activity", "harvest")
+
+
+@pytest.fixture
+def clean_db(reset_db, migrate_db_for, with_plugins):
+    """CKAN's clean_db, plus the migrations of the plugins GovShare runs with."""
+    reset_db()
+    for plugin in MIGRATED_PLUGINS:
+        migrate_db_for(plugin)
