@@ -420,6 +420,8 @@ def write_ini(settings: Settings, env: str, values: dict[str, str]) -> Path:
     if env == "dev":
         lines.append(f"ckan.site_url = http://{HOST}:{settings.web_port}")
     logging_sections = (REPO / "config" / "logging.ini").read_text()
+    if env == "test":  # keep test output to what matters
+        logging_sections = logging_sections.replace("level = INFO", "level = WARNING")
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as out:
         out.write("\n".join(lines) + "\n\n" + logging_sections)

@@ -1,0 +1,11 @@
+#!/bin/sh
+# Merges GovShare's settings into the image's CKAN_INI: the shared base, then production's
+# overrides. Everything secret or site-specific comes from the environment (see .env.example).
+set -e
+src="${APP_DIR}/src/govshare"
+ckan config-tool "$CKAN_INI" -f "$src/config/base.ini"
+ckan config-tool "$CKAN_INI" -f "$src/config/production.ini"
+ckan config-tool "$CKAN_INI" \
+  "scheming.dataset_schemas = file://$src/scheming/govshare_dataset.yaml" \
+  "ckan.harvest.mq.hostname = ${GOVSHARE_REDIS_HOST:-redis}"
+ckan db upgrade -p harvest
