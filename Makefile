@@ -16,6 +16,7 @@ install:
 	bash scripts/install.sh
 
 test: up  ## the whole test suite, against the running stack
+	bash scripts/install-test-tools.sh
 	.venv/bin/pytest
 
 i18n:  ## refresh the message catalogs after changing strings
