@@ -1,13 +1,16 @@
 # GovShare developer commands. `make up` and `make test` work on a fresh Debian machine.
 PYTHON ?= python3
 
-.PHONY: up down status install test i18n
+.PHONY: up down reset status install test i18n
 
 up: install  ## install what is missing, start the stack, load the demo catalog
 	$(PYTHON) scripts/stack.py up
 
 down:  ## stop what `make up` started (by pid)
 	$(PYTHON) scripts/stack.py down
+
+reset: install  ## wipe the development database, index and files; reload the demo
+	$(PYTHON) scripts/stack.py reset
 
 status:
 	$(PYTHON) scripts/stack.py status

@@ -8,6 +8,7 @@ run before the virtual environment exists.
     python3 scripts/stack.py up        # services, ini files, database, demo data, web, workers
     python3 scripts/stack.py services  # only PostgreSQL, Redis and Solr (what tests need)
     python3 scripts/stack.py down      # stop what this run directory started, by pid
+    python3 scripts/stack.py reset     # wipe the development data and start afresh
     python3 scripts/stack.py status
 
 Ports and the run directory come from the environment: GOVSHARE_RUN_DIR, GOVSHARE_PG_PORT
@@ -338,6 +339,22 @@ def check_java() -> str:
     return java
 
 
+def refresh_solr_config(settings: Settings) -> bool:
+    """Rewrite the cores' configuration; reload the cores of a running Solr if it changed."""
+    home = settings.path("solr", "home")
+    before = {p: p.read_bytes() for p in home.glob("*/conf/*") if p.is_file()}
+    write_solr_home(settings)
+    after = {p: p.read_bytes() for p in home.glob("*/conf/*") if p.is_file()}
+    if before == after:
+        return False
+    for core in SOLR_CORES.values():
+        url = (f"http://{HOST}:{settings.solr_port}/solr/admin/cores?action=RELOAD&core={core}")
+        if not http_ok(url):
+            raise StackError(f"Solr did not reload core {core} with the new configuration; "
+                             f"see {settings.path('solr', 'solr.log')}")
+    return True
+
+
 def write_solr_home(settings: Settings) -> Path:
     """Lay out the Solr home: solr.xml plus one core per environment with our config."""
     home = settings.path("solr", "home")
@@ -349,7 +366,11 @@ def write_solr_home(settings: Settings) -> Path:
     for core in SOLR_CORES.values():
         conf = home / core / "conf"
         shutil.copytree(REPO / "config" / "solr" / "conf", conf, dirs_exist_ok=True)
-        subprocess.run([str(schema_tool), str(conf / "schema.xml")], check=True)
+        result = subprocess.run([str(schema_tool), str(conf / "schema.xml")],
+                                capture_output=True, text=True, check=False)
+        if result.returncode != 0:
+            last = (result.stderr.strip().splitlines() or ["no output"])[-1]
+            raise StackError(f"the Solr schema could not be built: {last}")
         (home / core / "core.properties").write_text(f"name={core}\n")
     return home
 
@@ -358,6 +379,8 @@ def start_solr(settings: Settings) -> None:
     pid_file = settings.path("solr", "solr.pid")
     if read_pid(pid_file):
         say(f"Solr already running on {HOST}:{settings.solr_port}")
+        if refresh_solr_config(settings):
+            say("Solr configuration changed: cores reloaded")
         return
     java = check_java()
     jar = SOLR_LAUNCHER / "govshare-solr-1.0.jar"
@@ -416,6 +439,8 @@ def write_ini(settings: Settings, env: str, values: dict[str, str]) -> Path:
         f"ckan.harvest.mq.redis_db = {REDIS_DBS[env]}",
         f"ckan.storage_path = {storage}",
         f"scheming.dataset_schemas = {(REPO / 'scheming' / 'govshare_dataset.yaml').as_uri()}",
+        f"scheming.organization_schemas = "
+        f"{(REPO / 'scheming' / 'govshare_organization.yaml').as_uri()}",
     ]
     if env == "dev":
         lines.append(f"ckan.site_url = http://{HOST}:{settings.web_port}")
@@ -499,8 +524,10 @@ def up(settings: Settings) -> None:
     services(settings)
     check_database(settings)
     ckan(settings, "dev", "db", "init")
-    ckan(settings, "dev", "db", "upgrade", "-p", "harvest")
+    for plugin in ("harvest", "govshare"):
+        ckan(settings, "dev", "db", "upgrade", "-p", plugin)
     say("database schema up to date")
+    say(ckan(settings, "dev", "govshare", "classification", "seed").strip().splitlines()[-1])
     credentials = settings.path("admin.env")
     output = ckan(settings, "dev", "govshare", "demo", "load",
                   "--credentials-file", str(credentials))
@@ -522,6 +549,20 @@ def down(settings: Settings) -> None:
     stop_postgres(settings)
 
 
+def reset(settings: Settings) -> None:
+    """Wipe the development database, index and files, then bring everything up afresh."""
+    for name in ("web", *BACKGROUND):
+        stop_pid(settings.path("ckan", f"{name}.pid"), name)
+    services(settings)
+    check_database(settings)
+    ckan(settings, "dev", "db", "clean", "--yes")
+    ckan(settings, "dev", "search-index", "clear")
+    shutil.rmtree(settings.path("storage"), ignore_errors=True)
+    settings.path("admin.env").unlink(missing_ok=True)
+    say("development data wiped")
+    up(settings)
+
+
 def status(settings: Settings) -> None:
     pids = {
         "PostgreSQL": settings.pg_data / "postmaster.pid",
@@ -538,6 +579,7 @@ COMMANDS = {
     "up": up,
     "services": services,
     "down": down,
+    "reset": reset,
     "status": status,
     "check-java": lambda settings: say(f"Java {java_major_version(check_java())} found"),
     "check-db": lambda settings: (check_database(settings),

@@ -46,7 +46,7 @@ def department(data_bureau_admin):
 
 
 # Plugins whose tables come from their own migrations (`ckan db upgrade -p NAME`).
-MIGRATED_PLUGINS = ("activity", "harvest")
+MIGRATED_PLUGINS = ("activity", "harvest", "govshare")
 
 
 @pytest.fixture

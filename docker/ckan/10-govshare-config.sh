@@ -7,5 +7,8 @@ ckan config-tool "$CKAN_INI" -f "$src/config/base.ini"
 ckan config-tool "$CKAN_INI" -f "$src/config/production.ini"
 ckan config-tool "$CKAN_INI" \
   "scheming.dataset_schemas = file://$src/scheming/govshare_dataset.yaml" \
+  "scheming.organization_schemas = file://$src/scheming/govshare_organization.yaml" \
   "ckan.harvest.mq.hostname = ${GOVSHARE_REDIS_HOST:-redis}"
 ckan db upgrade -p harvest
+ckan db upgrade -p govshare
+ckan govshare classification seed

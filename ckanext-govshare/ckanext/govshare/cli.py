@@ -15,6 +15,31 @@ def govshare():
     """GovShare catalog commands."""
 
 
+@govshare.group("classification")
+def classification_group():
+    """The catalog classification tree."""
+
+
+@classification_group.command("seed")
+def classification_seed():
+    """Create the bundled classification nodes (base, theme and department classes)."""
+    nodes = demo.classification_tree()
+    with click.progressbar(length=len(nodes), label="Seeding classification",
+                           show_pos=True) as bar:
+        created = demo.seed_classification(_advancing(bar))
+    click.secho(f"Classification: {created} nodes created, "
+                f"{len(nodes) - created} already present", fg="green")
+
+
+def _advancing(bar):
+    """Wrap an iterable so that each item advances ``bar``."""
+    def progress(items):
+        for item in items:
+            yield item
+            bar.update(1)
+    return progress
+
+
 @govshare.group("demo")
 def demo_group():
     """The demo catalog."""
@@ -40,11 +65,7 @@ def demo_load(admin_name: str, credentials_file: str | None):
 
     entries = len(demo.catalog()["datasets"])
     with click.progressbar(length=entries, label="Loading demo catalog", show_pos=True) as bar:
-        def progress(items):
-            for item in items:
-                yield item
-                bar.update(1)
-        counts = demo.load(user["name"], progress)
+        counts = demo.load(user["name"], _advancing(bar))
     click.secho(
         "Demo catalog: {organizations_created} departments created, "
         "{datasets_created} entries created, {datasets_present} already present".format(**counts),

@@ -16,18 +16,40 @@ from typing import Any, Callable, Iterator
 import ckan.plugins.toolkit as tk
 from werkzeug.datastructures import FileStorage
 
+from . import codes
+
 SAMPLE_ROWS = 5
 
 
+def _seed(name: str) -> dict[str, Any]:
+    return json.loads(resources.files("ckanext.govshare").joinpath(f"seed/{name}")
+                      .read_text("utf-8"))
+
+
 def catalog() -> dict[str, Any]:
-    """The bundled demo catalog (departments and entries)."""
-    text = resources.files("ckanext.govshare").joinpath("demo/catalog.json").read_text("utf-8")
-    return json.loads(text)
+    """The bundled demo catalog (departments and entries, with their resource codes)."""
+    return _seed("demo_catalog.json")
 
 
-def dataset_name(resource_code: str) -> str:
-    """CKAN names cannot hold "/", so the URL name is the code with "/" as "-"."""
-    return resource_code.replace("/", "-")
+def classification_tree() -> list[dict[str, str]]:
+    """The bundled classification tree: base libraries, the city plan's themes, departments."""
+    return _seed("classification.json")["nodes"]
+
+
+def seed_classification(progress: Callable[[list], Iterator] = iter) -> int:
+    """Create the bundled classification nodes that do not exist yet.
+
+    :returns: how many nodes were created
+    """
+    context = {"user": tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]}
+    existing = {node["code"] for node in
+                tk.get_action("govshare_classification_list")(dict(context), {})}
+    created = 0
+    for node in progress(classification_tree()):  # parents come before their children
+        if node["code"] not in existing:
+            tk.get_action("govshare_classification_create")(dict(context), dict(node))
+            created += 1
+    return created
 
 
 def ensure_sysadmin(name: str) -> tuple[dict[str, Any], str | None]:
@@ -74,7 +96,7 @@ def load(admin_name: str, progress: Callable[[list], Iterator] = iter) -> dict[s
             counts["organizations_created"] += 1
 
     for entry in progress(data["datasets"]):
-        name = dataset_name(entry["resource_code"])
+        name = codes.url_name(entry["resource_code"])
         if _exists("package_show", name):
             counts["datasets_present"] += 1
             continue

@@ -5,14 +5,33 @@ import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 
+from . import facets, indexing
 
+
+@tk.blanket.actions
+@tk.blanket.auth_functions
+@tk.blanket.validators
 @tk.blanket.config_declarations
 @tk.blanket.cli
 @tk.blanket.helpers
+@tk.blanket.blueprints
 class GovSharePlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IConfigurer)
     p.implements(p.ITranslation)
+    p.implements(p.IPackageController, inherit=True)
+    p.implements(p.IFacets, inherit=True)
 
     # IConfigurer
     def update_config(self, config):
         tk.add_template_directory(config, "templates")
+
+    # IPackageController
+    def before_dataset_index(self, pkg_dict):
+        return indexing.add_classification_path(pkg_dict)
+
+    # IFacets
+    def dataset_facets(self, facets_dict, package_type):
+        return facets.dataset_facets(facets_dict)
+
+    def organization_facets(self, facets_dict, organization_type, package_type):
+        return facets.dataset_facets(facets_dict)

@@ -1,0 +1,203 @@
+"""Actions of the govshare plugin: the classification tree, and resource codes on create."""
+from __future__ import annotations
+
+from typing import Any
+
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+
+from .. import classification, codes
+from ..model import Classification
+from . import schema
+
+__all__ = [
+    "package_create",
+    "package_update",
+    "govshare_classification_list",
+    "govshare_classification_show",
+    "govshare_classification_create",
+    "govshare_classification_update",
+    "govshare_classification_delete",
+]
+
+from ..indexing import PATH_FIELD
+
+
+@tk.chained_action
+def package_create(up_func, context, data_dict):
+    """Issue the resource code and derive the URL name before CKAN creates a catalog entry.
+
+    An entry that brings its own code (harvested or imported) keeps it; otherwise the next
+    code under its classification is issued, inside the creating transaction.
+    """
+    if data_dict.get("type", "dataset") == "dataset":
+        tk.check_access("package_create", context, data_dict)
+        _assign_resource_code(data_dict)
+        _default_provider_code(context, data_dict)
+    return up_func(context, data_dict)
+
+
+@tk.chained_action
+def package_update(up_func, context, data_dict):
+    """Keep the provider code in step with the department when an update leaves it out."""
+    if data_dict.get("type", "dataset") == "dataset":
+        _default_provider_code(context, data_dict)
+    return up_func(context, data_dict)
+
+
+def _default_provider_code(context, data_dict: dict[str, Any]) -> None:
+    """信息资源提供方代码 defaults to the providing department's credit code."""
+    if data_dict.get("provider_code") or not data_dict.get("owner_org"):
+        return
+    group = model.Group.get(data_dict["owner_org"])
+    if group is not None and group.extras.get("credit_code"):
+        data_dict["provider_code"] = group.extras["credit_code"]
+
+
+def _assign_resource_code(data_dict: dict[str, Any]) -> None:
+    code = data_dict.get("resource_code")
+    chosen = data_dict.get("classification")
+    if code:
+        parsed = codes.parse(code)
+        if parsed is None:
+            return  # the validator reports it
+        data_dict.setdefault("classification", parsed[0])
+        codes.reserve(code)
+    elif (chosen and classification.can_head_resource_code(chosen)
+          and model.Session.get(Classification, chosen) is not None):
+        code = data_dict["resource_code"] = codes.issue(chosen)
+    if code and not data_dict.get("name"):
+        data_dict["name"] = codes.url_name(code)
+
+
+def _node_or_404(code: str) -> Classification:
+    node = model.Session.get(Classification, code)
+    if node is None:
+        raise tk.ObjectNotFound(tk._("Classification not found"))
+    return node
+
+
+def _entry_counts(context) -> dict[str, int]:
+    """Catalog entries the caller can see under every classification node, ancestors
+    included (a sysadmin sees them all)."""
+    result = tk.get_action("package_search")({"user": context.get("user")}, {
+        "rows": 0, "facet.field": [PATH_FIELD], "facet.limit": -1, "include_private": True,
+        "include_drafts": True})
+    return result["facets"].get(PATH_FIELD, {})
+
+
+@tk.side_effect_free
+def govshare_classification_list(context, data_dict):
+    """The classification tree (类/项/目/细目) as a list ordered by code.
+
+    :param parent: only the children of this code (optional; ``""`` for the classes)
+    :type parent: string
+    :param with_counts: add ``count``, the number of catalog entries the caller can see under
+        each node (default: false)
+    :type with_counts: bool
+    :returns: nodes with ``code``, ``name``, ``name_en``, ``level`` and ``parent``
+    :rtype: list of dictionaries
+    """
+    tk.check_access("govshare_classification_list", context, data_dict)
+    data, errors = tk.navl_validate(data_dict, schema.classification_list_schema(), context)
+    if errors:
+        raise tk.ValidationError(errors)
+    nodes = [node.as_dict() for node in
+             model.Session.query(Classification).order_by(Classification.code)]
+    if "parent" in data:
+        wanted = data["parent"] or None
+        nodes = [node for node in nodes if node["parent"] == wanted]
+    if data.get("with_counts"):
+        counts = _entry_counts(context)
+        for node in nodes:
+            node["count"] = counts.get(node["code"], 0)
+    return nodes
+
+
+@tk.side_effect_free
+def govshare_classification_show(context, data_dict):
+    """One classification node with its ancestors and children.
+
+    :param code: the node's code, e.g. ``101001``
+    :type code: string
+    :returns: the node, plus ``ancestors`` (from the class down) and ``children``
+    :rtype: dictionary
+    """
+    tk.check_access("govshare_classification_show", context, data_dict)
+    code = tk.get_or_bust(data_dict, "code")
+    node = _node_or_404(code).as_dict()
+    ancestors, parent = [], node["parent"]
+    while parent:
+        ancestors.insert(0, _node_or_404(parent).as_dict())
+        parent = ancestors[0]["parent"]
+    node["ancestors"] = ancestors
+    node["children"] = [child.as_dict() for child in model.Session.query(Classification)
+                        .filter(Classification.code.like(f"{code}%"),
+                                Classification.code != code).order_by(Classification.code)
+                        if classification.parent_code(child.code) == code]
+    return node
+
+
+def govshare_classification_create(context, data_dict):
+    """Add a node to the classification tree (data bureau only).
+
+    :param code: the new code; its parent must exist, e.g. ``101005`` under ``101``
+    :type code: string
+    :param name: the Chinese name, e.g. 人口迁移
+    :type name: string
+    :param name_en: the English name (optional)
+    :type name_en: string
+    :returns: the new node
+    :rtype: dictionary
+    """
+    tk.check_access("govshare_classification_create", context, data_dict)
+    data, errors = tk.navl_validate(data_dict, schema.classification_create_schema(), context)
+    if errors:
+        raise tk.ValidationError(errors)
+    node = Classification(code=data["code"], name=data["name"], name_en=data.get("name_en", ""))
+    model.Session.add(node)
+    model.Session.commit()
+    return node.as_dict()
+
+
+def govshare_classification_update(context, data_dict):
+    """Rename a classification node (data bureau only); codes never change.
+
+    :param code: the node's code
+    :type code: string
+    :param name: the new Chinese name (optional)
+    :type name: string
+    :param name_en: the new English name (optional)
+    :type name_en: string
+    :returns: the updated node
+    :rtype: dictionary
+    """
+    tk.check_access("govshare_classification_update", context, data_dict)
+    data, errors = tk.navl_validate(data_dict, schema.classification_update_schema(), context)
+    if errors:
+        raise tk.ValidationError(errors)
+    node = _node_or_404(data["code"])
+    for field in ("name", "name_en"):
+        if field in data:
+            setattr(node, field, data[field])
+    model.Session.commit()
+    return node.as_dict()
+
+
+def govshare_classification_delete(context, data_dict):
+    """Remove a classification node that has no children and no catalog entries.
+
+    :param code: the node's code
+    :type code: string
+    """
+    tk.check_access("govshare_classification_delete", context, data_dict)
+    code = tk.get_or_bust(data_dict, "code")
+    node = _node_or_404(code)
+    if model.Session.query(Classification).filter(
+            Classification.code.like(f"{code}_%")).first() is not None:
+        raise tk.ValidationError({"code": [tk._("Delete the node's children first")]})
+    if _entry_counts(context).get(code):
+        raise tk.ValidationError({"code": [tk._("Catalog entries are classified under this "
+                                                "node; reclassify them first")]})
+    model.Session.delete(node)
+    model.Session.commit()

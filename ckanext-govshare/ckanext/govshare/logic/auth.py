@@ -1,0 +1,28 @@
+"""Auth functions of the govshare actions."""
+from __future__ import annotations
+
+import ckan.plugins.toolkit as tk
+
+
+@tk.auth_allow_anonymous_access
+def govshare_classification_list(context, data_dict):
+    """The classification tree is public: it is how the catalog is browsed."""
+    return {"success": True}
+
+
+@tk.auth_allow_anonymous_access
+def govshare_classification_show(context, data_dict):
+    return {"success": True}
+
+
+def govshare_classification_create(context, data_dict):
+    """Only the data bureau (sysadmins, who pass every auth check) edits the tree."""
+    return {"success": False, "msg": tk._("Only the data bureau can edit the classification")}
+
+
+def govshare_classification_update(context, data_dict):
+    return govshare_classification_create(context, data_dict)
+
+
+def govshare_classification_delete(context, data_dict):
+    return govshare_classification_create(context, data_dict)
