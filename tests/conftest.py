@@ -42,7 +42,42 @@ def department(data_bureau_admin):
     from ckan.tests import factories
 
     return factories.Organization(name="shi-ceshi-ju", title="市测试局",
-                                  user=data_bureau_admin)
+                                  credit_code="91350100M000100Y43", user=data_bureau_admin)
+
+
+@pytest.fixture
+def classification_tree(clean_db):
+    """The bundled classification tree, seeded through the Action API."""
+    from ckanext.govshare import demo
+
+    demo.seed_classification()
+
+
+# A complete, valid catalog entry; tests override what they are about.
+ENTRY = {
+    "title": "常住人口统计信息",
+    "notes": "全市各区县常住人口数量、性别构成和年龄结构的年度统计。",
+    "classification": "101004",
+    "format_category": "2",
+    "format_type": "csv",
+    "share_type": "unconditional",
+    "open_type": "open",
+    "update_cycle": "yearly",
+    "data_grade": "general",
+    "sensitivity": "L1",
+}
+
+
+@pytest.fixture
+def create_entry(department, data_bureau_admin, classification_tree):
+    """Creates catalog entries in ``department`` as the data bureau, through package_create."""
+    from ckan.tests import helpers
+
+    def create(**fields):
+        values = {**ENTRY, "owner_org": department["id"], **fields}
+        return helpers.call_action("package_create", context={"user": data_bureau_admin["name"]},
+                                   **values)
+    return create
 
 
 # Plugins whose tables come from their own migrations (`ckan db upgrade -p NAME`).

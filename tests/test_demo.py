@@ -54,7 +54,7 @@ def test_load_command_creates_the_catalog_once(cli, tmp_path):
     assert oct(os.stat(credentials).st_mode & 0o777) == "0o600"
     assert "GOVSHARE_ADMIN_TOKEN=" in credentials.read_text()
 
-    entry = helpers.call_action("package_show", id="1010010001-000001")
+    entry = helpers.call_action("package_show", id="101004-000001")
     assert entry["organization"]["title"] == "市公安局"
     assert entry["share_type"] == "unconditional"
     assert [item["name"] for item in entry["data_items"]][:2] == ["区县名称", "常住人口数"]

@@ -22,7 +22,8 @@ def bureau(portal_url, admin_credentials):
 def scratch_department(bureau):
     """A department created for one test and purged afterwards, leaving the demo as it was."""
     name = f"ceshi-{uuid.uuid4().hex[:8]}"
-    org = bureau.action.organization_create(name=name, title="临时测试局")
+    org = bureau.action.organization_create(name=name, title="临时测试局",
+                                            credit_code="91350100M000100Y43")
     yield org
     for package in bureau.action.package_search(fq=f"owner_org:{org['id']}",
                                                 include_private=True)["results"]:
@@ -47,7 +48,7 @@ def test_demo_catalog_is_loaded(anonymous):
 
 
 def test_demo_entry_has_a_downloadable_sample(anonymous, portal_url):
-    entry = anonymous.action.package_show(id="1010010001-000001")
+    entry = anonymous.action.package_show(id="101004-000001")
     resource = entry["resources"][0]
 
     assert entry["title"] == "常住人口统计信息"
@@ -56,28 +57,29 @@ def test_demo_entry_has_a_downloadable_sample(anonymous, portal_url):
 
 
 def test_create_then_find_by_chinese_word(bureau, anonymous, scratch_department):
-    code_suffix = uuid.uuid4().int % 10**6
     created = bureau.action.package_create(
-        name=f"3990010001-{code_suffix:06d}", title="城市内涝积水点监测数据",
-        notes="暴雨期间易涝积水点的水位监测记录。", owner_org=scratch_department["id"],
-        resource_code=f"3990010001/{code_suffix:06d}", share_type="unconditional",
-        open_type="open", update_cycle="realtime")
+        title="城市内涝积水点监测数据", notes="暴雨期间易涝积水点的水位监测记录。",
+        owner_org=scratch_department["id"], classification="215001", format_category="2",
+        format_type="csv", share_type="unconditional", open_type="open",
+        update_cycle="realtime", data_grade="general", sensitivity="L1")
 
     found = anonymous.action.package_search(q="积水点", fl="id,title")
 
+    assert created["resource_code"].startswith("215001/")
+    assert created["name"] == created["resource_code"].replace("/", "-")
     assert created["id"] in [r["id"] for r in found["results"]]
 
 
 def test_bad_input_is_a_field_level_validation_error(bureau, scratch_department):
     with pytest.raises(ckanapi.ValidationError) as error:
-        bureau.action.package_create(name="3990010001-000999", title="缺少必填项的条目",
-                                     owner_org=scratch_department["id"], share_type="maybe")
+        bureau.action.package_create(title="缺少必填项的条目", owner_org=scratch_department["id"],
+                                     classification="215001", share_type="maybe")
 
     fields = error.value.error_dict
-    assert {"notes", "share_type", "open_type", "update_cycle"} <= set(fields)
+    assert {"notes", "share_type", "open_type", "update_cycle", "data_grade"} <= set(fields)
 
 
 def test_anonymous_cannot_create(anonymous, scratch_department):
     with pytest.raises(ckanapi.NotAuthorized):
-        anonymous.action.package_create(name="3990010001-000998", title="匿名创建",
-                                        owner_org=scratch_department["id"])
+        anonymous.action.package_create(title="匿名创建", owner_org=scratch_department["id"],
+                                        classification="215001")

@@ -8,34 +8,10 @@ from ckan.tests import helpers
 pytestmark = pytest.mark.usefixtures("clean_db", "clean_index", "with_plugins")
 
 
-@pytest.fixture
-def entry(department, data_bureau_admin):
-    """Creates catalog entries in ``department`` as the data bureau."""
-    def create(**fields):
-        return _entry(department, data_bureau_admin, **fields)
-    return create
+def test_created_entry_is_found_by_package_search(create_entry):
+    created = create_entry()
 
-
-def _entry(department, user, **fields):
-    values = {
-        "name": "1010010001-000001",
-        "title": "常住人口统计信息",
-        "notes": "全市各区县常住人口数量、性别构成和年龄结构的年度统计。",
-        "owner_org": department["id"],
-        "resource_code": "1010010001/000001",
-        "share_type": "unconditional",
-        "open_type": "open",
-        "update_cycle": "yearly",
-    }
-    values.update(fields)
-    context = {"user": user["name"]}
-    return helpers.call_action("package_create", context=context, **values)
-
-
-def test_created_entry_is_found_by_package_search(entry):
-    created = entry()
-
-    result = helpers.call_action("package_search", q="name:1010010001-000001")
+    result = helpers.call_action("package_search", q=f"name:{created['name']}")
 
     assert result["count"] == 1
     assert result["results"][0]["id"] == created["id"]
@@ -43,29 +19,46 @@ def test_created_entry_is_found_by_package_search(entry):
 
 
 @pytest.mark.parametrize("word", ["人口", "常住", "统计", "年龄结构"])
-def test_chinese_title_is_found_by_a_chinese_word_from_it(entry, word):
-    entry()
-    entry(name="2030010001-000001", title="空气质量实时监测数据",
-           notes="各监测站点的 PM2.5 实时浓度。", resource_code="2030010001/000001")
+def test_chinese_title_is_found_by_a_chinese_word_from_it(create_entry, word):
+    create_entry()
+    create_entry(title="空气质量实时监测数据", notes="各监测站点的 PM2.5 实时浓度。",
+                 classification="203001")
 
     result = helpers.call_action("package_search", q=word)
 
     assert [r["title"] for r in result["results"]] == ["常住人口统计信息"]
 
 
-def test_a_word_absent_from_every_entry_finds_nothing(entry):
-    entry()
+def test_a_word_absent_from_every_entry_finds_nothing(create_entry):
+    create_entry()
 
     assert helpers.call_action("package_search", q="空气质量")["count"] == 0
 
 
-def test_catalog_fields_filter_through_package_search(entry):
-    entry()
-    entry(name="2050020003-000001", title="居民电子健康档案",
-           resource_code="2050020003/000001", share_type="not_shared", open_type="not_open")
+def test_catalog_fields_filter_through_package_search(create_entry):
+    create_entry()
+    create_entry(title="居民电子健康档案", classification="205002", share_type="not_shared",
+                 share_condition="《中华人民共和国个人信息保护法》", open_type="not_open",
+                 data_grade="important", sensitivity="L4")
 
     shared = helpers.call_action("package_search", fq="share_type:unconditional")
     facets = helpers.call_action("package_search", **{"facet.field": '["share_type"]'})
 
     assert [r["title"] for r in shared["results"]] == ["常住人口统计信息"]
     assert facets["facets"]["share_type"] == {"unconditional": 1, "not_shared": 1}
+
+
+def test_classification_filters_at_every_level_of_the_tree(create_entry):
+    create_entry()                                        # 101004 人口统计
+    create_entry(title="户籍人口基本信息", classification="101002")
+    create_entry(title="空气质量实时监测数据", classification="203001")
+
+    def titles(code):
+        result = helpers.call_action("package_search", fq=f"classification_path:{code}",
+                                     sort="title_string asc")
+        return [r["title"] for r in result["results"]]
+
+    assert titles("1") == ["常住人口统计信息", "户籍人口基本信息"]      # class 基础
+    assert titles("101") == ["常住人口统计信息", "户籍人口基本信息"]    # item 人口
+    assert titles("101002") == ["户籍人口基本信息"]                    # category
+    assert titles("2") == ["空气质量实时监测数据"]

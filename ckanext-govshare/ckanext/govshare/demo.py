@@ -87,6 +87,7 @@ def load(admin_name: str, progress: Callable[[list], Iterator] = iter) -> dict[s
     :param progress: wraps the list of datasets, e.g. ``click.progressbar``
     :returns: counts of created and already present organizations and datasets
     """
+    seed_classification()  # the entries are classified under it
     data = catalog()
     counts = {"organizations_created": 0, "datasets_created": 0, "datasets_present": 0}
 

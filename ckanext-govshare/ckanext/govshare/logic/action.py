@@ -61,7 +61,8 @@ def _assign_resource_code(data_dict: dict[str, Any]) -> None:
         parsed = codes.parse(code)
         if parsed is None:
             return  # the validator reports it
-        data_dict.setdefault("classification", parsed[0])
+        if not data_dict.get("classification"):
+            data_dict["classification"] = parsed[0]
         codes.reserve(code)
     elif (chosen and classification.can_head_resource_code(chosen)
           and model.Session.get(Classification, chosen) is not None):
