@@ -30,3 +30,35 @@ def govshare_classification_choices(field: dict) -> list[dict]:
     return [{"value": node["code"],
              "label": f"{node['code']} {node['name_en'] if english and node['name_en'] else node['name']}"}
             for node in nodes if classification.can_head_resource_code(node["code"])]
+
+
+def govshare_department_choices(field: dict) -> list[dict]:
+    """Choices for a department's parent: every department, indented by level."""
+    choices = []
+
+    def walk(nodes, depth):
+        for node in nodes:
+            choices.append({"value": node["name"], "label": "　" * depth + node["title"]})
+            walk(node["children"], depth + 1)
+    walk(tk.get_action("govshare_department_tree")({}, {}), 0)
+    return choices
+
+
+def govshare_department_lineage(name: str) -> list[dict]:
+    """The department's parents, from the top bureau down (for breadcrumbs and pages)."""
+    from . import departments
+    names = departments.lineage(name)[1:]
+    return [tk.get_action("organization_show")({}, {"id": parent}) for parent in reversed(names)]
+
+
+def govshare_department_children(name: str) -> list[dict]:
+    """The department's direct sub-units as ``{name, title, children}``."""
+    def find(nodes):
+        for node in nodes:
+            if node["name"] == name:
+                return node["children"]
+            found = find(node["children"])
+            if found is not None:
+                return found
+        return None
+    return find(tk.get_action("govshare_department_tree")({}, {})) or []

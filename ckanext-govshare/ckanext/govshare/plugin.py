@@ -27,7 +27,7 @@ class GovSharePlugin(p.SingletonPlugin, DefaultTranslation):
 
     # IPackageController
     def before_dataset_index(self, pkg_dict):
-        return indexing.add_classification_path(pkg_dict)
+        return indexing.add_department_path(indexing.add_classification_path(pkg_dict))
 
     # IFacets
     def dataset_facets(self, facets_dict, package_type):

@@ -25,6 +25,9 @@ GOVSHARE_FIELDS = (
     # every ancestor of an entry's classification, for counting and filtering by tree level
     {"name": "classification_path", "type": "string", "indexed": "true", "stored": "false",
      "multiValued": "true"},
+    # the owning department and its parent departments, for a bureau's roll-up catalog
+    {"name": "department_path", "type": "string", "indexed": "true", "stored": "false",
+     "multiValued": "true"},
 )
 
 

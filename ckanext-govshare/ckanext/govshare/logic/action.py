@@ -6,7 +6,7 @@ from typing import Any
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
-from .. import classification, codes
+from .. import classification, codes, departments
 from ..model import Classification
 from . import schema
 
@@ -18,6 +18,7 @@ __all__ = [
     "govshare_classification_create",
     "govshare_classification_update",
     "govshare_classification_delete",
+    "govshare_department_tree",
 ]
 
 from ..indexing import PATH_FIELD
@@ -202,3 +203,14 @@ def govshare_classification_delete(context, data_dict):
                                                 "node; reclassify them first")]})
     model.Session.delete(node)
     model.Session.commit()
+
+
+@tk.side_effect_free
+def govshare_department_tree(context, data_dict):
+    """The departments as a tree: each bureau with its sub-units.
+
+    :returns: root departments, each ``{name, title, children}`` with children nested alike
+    :rtype: list of dictionaries
+    """
+    tk.check_access("govshare_department_tree", context, data_dict)
+    return departments.tree()

@@ -26,3 +26,9 @@ def govshare_classification_update(context, data_dict):
 
 def govshare_classification_delete(context, data_dict):
     return govshare_classification_create(context, data_dict)
+
+
+@tk.auth_allow_anonymous_access
+def govshare_department_tree(context, data_dict):
+    """Which departments exist is public, like the organization list."""
+    return {"success": True}

@@ -10,7 +10,7 @@ from typing import Any
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
-from .. import classification, codes, credit_code
+from .. import classification, codes, credit_code, departments
 from ..model import Classification
 
 __all__ = [
@@ -24,6 +24,7 @@ __all__ = [
     "govshare_not_classified",
     "govshare_classification_code",
     "govshare_classification_parent",
+    "govshare_parent_department",
 ]
 
 Invalid = tk.Invalid
@@ -179,3 +180,19 @@ def govshare_classification_parent(value: Any, context: dict) -> Any:
     if parent is not None and model.Session.get(Classification, parent) is None:
         raise Invalid(_("Create the parent {code} first").format(code=parent))
     return value
+
+
+def govshare_parent_department(key: tuple, data: dict, errors: dict, context: dict) -> None:
+    """The parent department exists and is not the department itself or one of its sub-units."""
+    parent = data.get(key)
+    if _is_empty(parent):
+        data[key] = ""
+        return
+    group = model.Group.get(parent)
+    if group is None or not group.is_organization or group.state != "active":
+        errors[key].append(_("Unknown department: {name}").format(name=parent))
+        return
+    data[key] = group.name
+    this = context.get("group")
+    if this is not None and this.name in departments.lineage(group.name):
+        errors[key].append(_("A department cannot be placed under itself or its own sub-unit"))
