@@ -63,3 +63,20 @@ def test_running_core_analyses_chinese_into_words():
     tokens = [token["text"] for token in stages[-1]]
 
     assert "人口" in tokens and "统计" in tokens
+
+
+def test_stock_text_variant_keeps_ckans_analysis_but_holds_our_documents():
+    stock = solr_schema.build(solr_schema.ckan_schema(), chinese=False)
+    root = etree.fromstring(stock)
+
+    assert _tokenizers(stock, "text") == {"solr.WhitespaceTokenizerFactory"}
+    assert root.find(".//field[@name='classification_path']").get("multiValued") == "true"
+    assert root.find(".//field[@name='text_cjk']") is None
+
+
+def test_character_pairs_are_copied_from_the_texts_people_search():
+    root = etree.fromstring(solr_schema.build(solr_schema.ckan_schema()))
+    copied = {c.get("source") for c in root.iter("copyField") if c.get("dest") == "text_cjk"}
+
+    assert {"title", "notes"} <= copied
+    assert _tokenizers(etree.tostring(root), "text_cjk") == {"solr.StandardTokenizerFactory"}

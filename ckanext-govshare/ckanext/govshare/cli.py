@@ -1,11 +1,13 @@
 """``ckan govshare ...`` commands."""
 from __future__ import annotations
 
+import json
 import os
 
 import click
+import yaml
 
-from . import demo
+from . import demo, search_quality
 
 __all__ = ["govshare"]
 
@@ -77,3 +79,26 @@ def _write_private(path: str, values: dict[str, str]) -> None:
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w") as out:
         out.writelines(f"{key}={value}\n" for key, value in values.items())
+
+
+@govshare.command("search-quality")
+@click.argument("queries_file", type=click.File("r", encoding="utf-8"))
+@click.option("--json", "json_out", type=click.File("w", encoding="utf-8"),
+              help="Also write every query's results and the summary as JSON here.")
+@click.option("--stock-query", is_flag=True,
+              help="Send CKAN's own query fields (for a Solr core with stock text analysis).")
+def search_quality_command(queries_file, json_out, stock_query):
+    """Measure search relevance (precision@5, top-1 hits) over a YAML query set."""
+    queries = yaml.safe_load(queries_file)
+    with click.progressbar(length=len(queries), label="Running queries", show_pos=True) as bar:
+        results = search_quality.evaluate(
+            queries, lambda q: search_quality.package_search(q, stock=stock_query),
+            _advancing(bar))
+    for result in results:
+        mark = "ok " if result.top1 else "MISS"
+        click.echo(f"{mark} P@5={result.precision:.2f} found={result.found:<3} {result.q}")
+    totals = search_quality.summary(results)
+    click.secho(json.dumps(totals, ensure_ascii=False), fg="green")
+    if json_out:
+        json.dump({"summary": totals, "queries": [r.as_dict() for r in results]}, json_out,
+                  ensure_ascii=False, indent=1)

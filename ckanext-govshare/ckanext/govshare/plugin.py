@@ -5,7 +5,7 @@ import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 
-from . import facets, indexing
+from . import facets, indexing, query
 
 
 @tk.blanket.actions
@@ -28,6 +28,9 @@ class GovSharePlugin(p.SingletonPlugin, DefaultTranslation):
     # IPackageController
     def before_dataset_index(self, pkg_dict):
         return indexing.add_department_path(indexing.add_classification_path(pkg_dict))
+
+    def before_dataset_search(self, search_params):
+        return query.add_chinese_query_fields(search_params)
 
     # IFacets
     def dataset_facets(self, facets_dict, package_type):
