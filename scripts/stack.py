@@ -477,7 +477,7 @@ def check_database(settings: Settings) -> None:
 
 BACKGROUND = {
     # name: ckan sub-command
-    "worker": ["jobs", "worker"],
+    "worker": ["jobs", "worker", "default", "govshare"],
     "harvest-gather": ["harvester", "gather-consumer"],
     "harvest-fetch": ["harvester", "fetch-consumer"],
 }

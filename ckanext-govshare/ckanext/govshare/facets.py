@@ -6,6 +6,7 @@ from typing import Any, Callable
 
 import ckan.plugins.toolkit as tk
 
+from . import language
 from .indexing import PATH_FIELD
 
 _ = tk._
@@ -39,7 +40,7 @@ def value_labeler(facet: str) -> Callable[[dict], str] | None:
     if facet == PATH_FIELD:
         names = {node["code"]: node for node in tk.get_action("govshare_classification_list")(
             {}, {})}
-        english = tk.h.lang() == "en"
+        english = language.current() == "en"
 
         def classification_label(item: dict) -> str:
             node = names.get(item["name"])

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import ckan.plugins.toolkit as tk
 
-from . import config, facets
+from . import config, facets, language
 
 
 def govshare_platform_name() -> str:
@@ -25,7 +25,7 @@ def govshare_classification_choices(field: dict) -> list[dict]:
     """Choices for the classification field: the nodes resource codes can hang from, labelled
     "code name" in the user's language (scheming ``choices_helper``)."""
     from . import classification
-    english = tk.h.lang() == "en"
+    english = language.current() == "en"
     nodes = tk.get_action("govshare_classification_list")({}, {})
     return [{"value": node["code"],
              "label": f"{node['code']} {node['name_en'] if english and node['name_en'] else node['name']}"}

@@ -4,7 +4,8 @@ from __future__ import annotations
 import datetime
 
 import ckan.plugins.toolkit as tk
-from sqlalchemy import Column, DateTime, Integer, UnicodeText
+from sqlalchemy import Column, DateTime, ForeignKey, Integer, UnicodeText
+from sqlalchemy.dialects.postgresql import JSONB
 
 
 class Classification(tk.BaseModel):
@@ -37,3 +38,34 @@ class CodeSequence(tk.BaseModel):
 
     prefix = Column(UnicodeText, primary_key=True)
     last_value = Column(Integer, nullable=False)
+
+
+class CatalogImport(tk.BaseModel):
+    """One bulk registration from a filled-in Excel template, and how far it got."""
+
+    __tablename__ = "govshare_catalog_import"
+
+    id = Column(UnicodeText, primary_key=True)
+    user_id = Column(UnicodeText, ForeignKey("user.id"), nullable=False)
+    owner_org = Column(UnicodeText, ForeignKey("group.id"), nullable=False)
+    filename = Column(UnicodeText, nullable=False)
+    mode = Column(UnicodeText, nullable=False)        # all_or_nothing | valid_only
+    lang = Column(UnicodeText, nullable=False, default="zh_Hans_CN")  # for the row errors
+    state = Column(UnicodeText, nullable=False)       # pending validating creating done failed
+    total = Column(Integer, nullable=False, default=0)
+    processed = Column(Integer, nullable=False, default=0)
+    row_errors = Column(JSONB, nullable=False, default=list)
+    created_codes = Column(JSONB, nullable=False, default=list)
+    message = Column(UnicodeText, nullable=False, default="")
+    created = Column(DateTime, nullable=False, default=datetime.datetime.utcnow)
+    finished = Column(DateTime)
+
+    def as_dict(self) -> dict:
+        return {
+            "id": self.id, "user_id": self.user_id, "owner_org": self.owner_org,
+            "filename": self.filename, "mode": self.mode, "lang": self.lang, "state": self.state,
+            "total": self.total, "processed": self.processed, "row_errors": self.row_errors,
+            "created_codes": self.created_codes, "message": self.message,
+            "created": self.created.isoformat() if self.created else None,
+            "finished": self.finished.isoformat() if self.finished else None,
+        }

@@ -1,13 +1,21 @@
-"""Web pages of the govshare plugin: browsing and administering the classification tree."""
+"""Web pages of the govshare plugin: the classification tree, catalog export and bulk
+registration. Each view parses the request, calls one action and renders."""
 from __future__ import annotations
 
-from flask import Blueprint
+import io
+
+from flask import Blueprint, Response
 
 import ckan.plugins.toolkit as tk
 
-__all__ = ["classification"]
+from . import catalog_table, export
+
+__all__ = ["classification", "catalog"]
 
 classification = Blueprint("govshare_classification", __name__)
+catalog = Blueprint("govshare_catalog", __name__)
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _context() -> dict:
@@ -53,3 +61,65 @@ def admin():
     nodes = tk.get_action("govshare_classification_list")(context, {"with_counts": True})
     return tk.render("govshare/classification_admin.html",
                      {"nodes": nodes, "errors": errors, "form": form})
+
+
+@catalog.route("/catalog/export.<any(xlsx, csv):fmt>")
+def export_file(fmt: str):
+    """The entries a search finds (same parameters as the search page) as xlsx or csv."""
+    args = dict(tk.request.args)
+    table = tk.get_action("govshare_catalog_export")(_context(), {
+        "q": args.get("q", ""), "fq": export.filters_from_args(args)})
+    if fmt == "csv":
+        out = io.StringIO()
+        catalog_table.write_csv(table["entries"], out)
+        body, mimetype = out.getvalue().encode("utf-8"), "text/csv; charset=utf-8"
+    else:
+        out = io.BytesIO()
+        catalog_table.write_xlsx(table["entries"], table["data_items"], out)
+        body, mimetype = out.getvalue(), XLSX
+    return Response(body, mimetype=mimetype, headers={
+        "Content-Disposition": f'attachment; filename="govshare-catalog.{fmt}"'})
+
+
+@catalog.route("/catalog/import/template.xlsx")
+def import_template():
+    """The empty template departments fill in."""
+    out = io.BytesIO()
+    catalog_table.write_xlsx([], [], out)
+    return Response(out.getvalue(), mimetype=XLSX, headers={
+        "Content-Disposition": 'attachment; filename="govshare-catalog-template.xlsx"'})
+
+
+@catalog.route("/catalog/import", methods=["GET", "POST"])
+def import_new():
+    """Upload a filled-in template for one of the user's departments."""
+    if not tk.current_user.is_authenticated:
+        return tk.abort(403, tk._("Log in to register catalog entries"))
+    departments = tk.h.organizations_available("create_dataset")
+    errors, form = {}, {}
+    if tk.request.method == "POST":
+        form = {"owner_org": tk.request.form.get("owner_org", ""),
+                "mode": tk.request.form.get("mode", "all_or_nothing"),
+                "upload": tk.request.files.get("upload")}
+        try:
+            record = tk.get_action("govshare_catalog_import_create")(_context(), dict(form))
+        except tk.ValidationError as error:
+            errors = error.error_dict
+        except tk.NotAuthorized as error:
+            errors = {"owner_org": [str(error) or tk._("Not authorized")]}
+        else:
+            return tk.redirect_to("govshare_catalog.import_status", id=record["id"])
+    return tk.render("govshare/import_new.html", {
+        "departments": departments, "errors": errors, "form": form})
+
+
+@catalog.route("/catalog/import/<id>")
+def import_status(id: str):
+    """An import's progress, then the rows it rejected with their field errors."""
+    try:
+        record = tk.get_action("govshare_catalog_import_show")(_context(), {"id": id})
+    except tk.ObjectNotFound:
+        return tk.abort(404, tk._("Import not found"))
+    except tk.NotAuthorized:
+        return tk.abort(403, tk._("You cannot see this import"))
+    return tk.render("govshare/import_status.html", {"record": record})

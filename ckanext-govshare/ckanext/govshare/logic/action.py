@@ -6,8 +6,11 @@ from typing import Any
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
-from .. import classification, codes, departments
-from ..model import Classification
+import uuid
+
+from .. import (bulk_import, catalog_table, classification, codes, departments, export,
+               language)
+from ..model import CatalogImport, Classification
 from . import schema
 
 __all__ = [
@@ -19,6 +22,10 @@ __all__ = [
     "govshare_classification_update",
     "govshare_classification_delete",
     "govshare_department_tree",
+    "govshare_catalog_export",
+    "govshare_catalog_import_create",
+    "govshare_catalog_import_show",
+    "govshare_catalog_import_list",
 ]
 
 from ..indexing import PATH_FIELD
@@ -214,3 +221,98 @@ def govshare_department_tree(context, data_dict):
     """
     tk.check_access("govshare_department_tree", context, data_dict)
     return departments.tree()
+
+
+@tk.side_effect_free
+def govshare_catalog_export(context, data_dict):
+    """The catalog in the national template's layout, for the entries a search finds.
+
+    The same table is downloadable as Excel or CSV from ``/catalog/export.xlsx`` and
+    ``/catalog/export.csv`` with the same parameters.
+
+    :param q: a search query (optional; default: all entries)
+    :type q: string
+    :param fq: a filter query, e.g. ``department_path:shi-gongan-ju`` for one department
+        with its sub-units (optional)
+    :type fq: string
+    :returns: ``columns`` (template headers), ``entries`` and ``data_items`` (rows of cells)
+    :rtype: dictionary
+    """
+    tk.check_access("govshare_catalog_export", context, data_dict)
+    entries, items = catalog_table.rows(export.search_packages(
+        {"user": context.get("user")}, data_dict.get("q", ""), data_dict.get("fq", "")))
+    return {
+        "columns": [catalog_table.ROW] + [h for _k, h in catalog_table.ENTRY_COLUMNS],
+        "item_columns": [catalog_table.ROW] + [h for _k, h in catalog_table.ITEM_COLUMNS],
+        "entries": entries,
+        "data_items": items,
+    }
+
+
+def govshare_catalog_import_create(context, data_dict):
+    """Register catalog entries in bulk from a filled-in Excel template (a background job).
+
+    :param upload: the xlsx file (multipart upload)
+    :param owner_org: the department the entries belong to
+    :type owner_org: string
+    :param mode: ``all_or_nothing`` (default: nothing is created unless every row is valid)
+        or ``valid_only`` (the valid rows are created, the others reported)
+    :type mode: string
+    :returns: the import, whose ``state`` moves from ``pending`` through ``validating`` and
+        ``creating`` to ``done`` (or ``rejected``/``failed``); follow it with
+        ``govshare_catalog_import_show``
+    :rtype: dictionary
+    """
+    tk.check_access("govshare_catalog_import_create", context, data_dict)
+    data, errors = tk.navl_validate(data_dict, schema.catalog_import_schema(), context)
+    if errors:
+        raise tk.ValidationError(errors)
+    org = model.Group.get(data["owner_org"])
+    user = model.User.get(context["user"])
+    record = CatalogImport(id=str(uuid.uuid4()), user_id=user.id, owner_org=org.id,
+                           filename=data["upload"].filename or "catalog.xlsx",
+                           mode=data.get("mode") or "all_or_nothing", state="pending",
+                           lang=language.current())
+    data["upload"].save(bulk_import.upload_path(record.id))
+    model.Session.add(record)
+    model.Session.commit()
+    tk.enqueue_job(bulk_import.run, [record.id], title=f"catalog import {record.id}",
+                   queue="govshare", rq_kwargs={"timeout": 3600})
+    return record.as_dict()
+
+
+def _import_or_404(import_id: str) -> CatalogImport:
+    record = model.Session.get(CatalogImport, import_id)
+    if record is None:
+        raise tk.ObjectNotFound(tk._("Import not found"))
+    return record
+
+
+@tk.side_effect_free
+def govshare_catalog_import_show(context, data_dict):
+    """One bulk registration: its state, progress and every rejected row with its errors.
+
+    :param id: the import's id
+    :type id: string
+    :rtype: dictionary
+    """
+    record = _import_or_404(tk.get_or_bust(data_dict, "id"))
+    tk.check_access("govshare_catalog_import_show", context, {"owner_org": record.owner_org})
+    return record.as_dict()
+
+
+@tk.side_effect_free
+def govshare_catalog_import_list(context, data_dict):
+    """A department's bulk registrations, newest first.
+
+    :param owner_org: the department
+    :type owner_org: string
+    :rtype: list of dictionaries
+    """
+    org = model.Group.get(tk.get_or_bust(data_dict, "owner_org"))
+    if org is None:
+        raise tk.ObjectNotFound(tk._("Department not found"))
+    tk.check_access("govshare_catalog_import_show", context, {"owner_org": org.id})
+    records = model.Session.query(CatalogImport).filter(
+        CatalogImport.owner_org == org.id).order_by(CatalogImport.created.desc()).limit(50)
+    return [record.as_dict() for record in records]

@@ -32,3 +32,30 @@ def govshare_classification_delete(context, data_dict):
 def govshare_department_tree(context, data_dict):
     """Which departments exist is public, like the organization list."""
     return {"success": True}
+
+
+@tk.auth_allow_anonymous_access
+def govshare_catalog_export(context, data_dict):
+    """Anyone may export what they may search; the search itself applies visibility."""
+    return {"success": True}
+
+
+def govshare_catalog_import_create(context, data_dict):
+    """Registering entries in bulk is registering entries: the department's editors."""
+    return _can_register_in(context, data_dict.get("owner_org"))
+
+
+def govshare_catalog_import_show(context, data_dict):
+    """An import is seen by those who could have run it."""
+    return _can_register_in(context, data_dict.get("owner_org"))
+
+
+def _can_register_in(context, owner_org):
+    if not owner_org:
+        return {"success": False, "msg": tk._("Choose a department")}
+    try:
+        tk.check_access("package_create", dict(context), {"owner_org": owner_org})
+    except tk.NotAuthorized:
+        return {"success": False,
+                "msg": tk._("You cannot register entries for this department")}
+    return {"success": True}

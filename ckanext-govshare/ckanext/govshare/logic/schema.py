@@ -30,3 +30,13 @@ def classification_list_schema(ignore_missing, unicode_safe, boolean_validator):
         "parent": [ignore_missing, unicode_safe],
         "with_counts": [ignore_missing, boolean_validator],
     }
+
+
+@tk.validator_args
+def catalog_import_schema(not_empty, unicode_safe, ignore_missing, one_of, group_id_exists,
+                          govshare_xlsx_upload):
+    return {
+        "upload": [not_empty, govshare_xlsx_upload],
+        "owner_org": [not_empty, unicode_safe, group_id_exists],
+        "mode": [ignore_missing, one_of(["all_or_nothing", "valid_only"])],
+    }

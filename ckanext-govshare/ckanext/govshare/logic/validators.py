@@ -25,6 +25,7 @@ __all__ = [
     "govshare_classification_code",
     "govshare_classification_parent",
     "govshare_parent_department",
+    "govshare_xlsx_upload",
 ]
 
 Invalid = tk.Invalid
@@ -80,6 +81,10 @@ def govshare_resource_code(key: tuple, data: dict, errors: dict, context: dict) 
                                  "(it is {code})").format(code=stored))
         return
     if _is_empty(code):
+        chosen = _value(data, key, "classification")
+        if context.get("govshare_code_pending") and classification.can_head_resource_code(
+                chosen or ""):
+            return  # validating ahead of creation (bulk registration): issued on create
         errors[key].append(_("A resource code could not be issued: choose a classification"))
         return
     parsed = codes.parse(code)
@@ -196,3 +201,18 @@ def govshare_parent_department(key: tuple, data: dict, errors: dict, context: di
     this = context.get("group")
     if this is not None and this.name in departments.lineage(group.name):
         errors[key].append(_("A department cannot be placed under itself or its own sub-unit"))
+
+
+XLSX_MAGIC = b"PK\x03\x04"  # xlsx files are zip archives
+
+
+def govshare_xlsx_upload(value: Any, context: dict) -> Any:
+    """An uploaded Excel 2007+ (xlsx) file."""
+    stream = getattr(value, "stream", None)
+    if stream is None:
+        raise Invalid(_("Upload the filled-in template as a file"))
+    head = stream.read(4)
+    stream.seek(0)
+    if head != XLSX_MAGIC:
+        raise Invalid(_("The file is not an Excel (xlsx) workbook"))
+    return value
