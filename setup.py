@@ -42,6 +42,9 @@ setup(
             "govshare = ckanext.govshare.plugin:GovSharePlugin",
             "govasset = ckanext.govasset.plugin:GovAssetPlugin",
         ],
+        "ckan.rdf.profiles": [
+            "govshare_dcat_ap = ckanext.govshare.dcat_profile:GovShareDCATAPProfile",
+        ],
         "console_scripts": [
             "govshare-solr-schema = ckanext.govshare.solr_schema:main",
         ],

@@ -29,6 +29,16 @@ def browse():
     return tk.render("govshare/classification_browse.html", {"nodes": nodes})
 
 
+@classification.route("/catalog/classification/<code>")
+def node(code: str):
+    """A classification node's own address (its URI in DCAT): the entries classified there."""
+    try:
+        tk.get_action("govshare_classification_show")(_context(), {"code": code})
+    except tk.ObjectNotFound:
+        return tk.abort(404, tk._("Classification not found"))
+    return tk.redirect_to("dataset.search", classification_path=code)
+
+
 @classification.route("/ckan-admin/classification", methods=["GET", "POST"])
 def admin():
     """Sysadmins add, rename and delete classification nodes."""
