@@ -149,6 +149,7 @@ def test_search_facets_show_labels_not_codes(app, create_entry):
     english = app.get("/en/dataset/").body
 
     assert "无条件共享" in chinese and "101004 人口统计" in chinese and "每年" in chinese
+    assert ">unconditional<" not in chinese
     assert "Shared unconditionally" in english and "101004 Population statistics" in english
 
 
@@ -158,3 +159,23 @@ def test_code_shapes():
     assert classification.parent_code("10100401") == "101004"
     assert not classification.is_valid("1010")
     assert not classification.can_head_resource_code("101")
+
+
+def test_api_facets_carry_display_names(create_entry):
+    create_entry()
+
+    result = helpers.call_action("package_search", **{"facet.field": '["share_type", "classification_path"]'})
+    names = {item["name"]: item["display_name"]
+             for facet in result["search_facets"].values() for item in facet["items"]}
+
+    assert names["unconditional"] == "无条件共享"
+    assert names["101"] == "101 人口"
+
+
+def test_active_filter_pill_shows_the_label(app, create_entry):
+    create_entry()
+
+    body = app.get("/dataset/?share_type=unconditional").body
+
+    pill = body[body.index('class="filtered pill"'):][:200]
+    assert "无条件共享" in pill

@@ -34,24 +34,43 @@ def dataset_facets(facets_dict: "OrderedDict[str, Any]") -> "OrderedDict[str, An
     return ordered
 
 
-def value_labeler(facet: str) -> Callable[[dict], str] | None:
-    """A function that labels a facet item of ``facet`` in the user's language, if the facet's
-    values are codes (classification codes or choice values of the catalog schema)."""
+def label_search_facets(search_results: dict[str, Any]) -> dict[str, Any]:
+    """Give coded facet values (classification codes, choice values of the catalog schema)
+    display names in the user's language, for the facet lists, the active-filter pills and
+    API clients alike."""
+    for facet, block in (search_results.get("search_facets") or {}).items():
+        label = _value_labeler(facet)
+        if label is None:
+            continue
+        for item in block.get("items", []):
+            item["display_name"] = label(item["name"])
+    return search_results
+
+
+def _value_labeler(facet: str) -> Callable[[str], str] | None:
     if facet == PATH_FIELD:
         names = {node["code"]: node for node in tk.get_action("govshare_classification_list")(
             {}, {})}
         english = language.current() == "en"
 
-        def classification_label(item: dict) -> str:
-            node = names.get(item["name"])
+        def classification_label(code: str) -> str:
+            node = names.get(code)
             if node is None:
-                return item["name"]
-            return f"{item['name']} {node['name_en'] if english and node['name_en'] else node['name']}"
+                return code
+            return f"{code} {node['name_en'] if english and node['name_en'] else node['name']}"
         return classification_label
 
     choices = _schema_choices(facet)
     if choices:
-        return lambda item: tk.h.scheming_choices_label(choices, item["name"])
+        labels = {choice["value"]: choice["label"] for choice in choices}
+        lang = language.current()
+
+        def choice_label(value: str) -> str:
+            label = labels.get(value, value)
+            if isinstance(label, dict):  # scheming's {language: text}
+                return label.get(lang) or label.get("zh_Hans_CN") or value
+            return label
+        return choice_label
     return None
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import ckan.plugins.toolkit as tk
 
-from . import config, facets, language
+from . import config, language
 
 
 def govshare_platform_name() -> str:
@@ -14,11 +14,6 @@ def govshare_platform_name() -> str:
 def govshare_data_bureau() -> str:
     """The configured department that runs the platform."""
     return config.data_bureau()
-
-
-def govshare_facet_labeler(facet: str):
-    """A label function for the values of ``facet`` (see snippets/facet_list.html), or None."""
-    return facets.value_labeler(facet)
 
 
 def govshare_classification_choices(field: dict) -> list[dict]:

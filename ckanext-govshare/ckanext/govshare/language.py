@@ -16,7 +16,13 @@ def current() -> str:
 def speaking(lang: str) -> Iterator[None]:
     """Run the enclosed code (a background job) as a request in ``lang``, so its messages
     come out in the language of the user who started it."""
-    if not has_app_context():
-        raise RuntimeError("a CKAN application context is needed to pick a language")
-    with current_app.test_request_context(environ_overrides={"CKAN_LANG": lang}):
+    flask_app = current_app if has_app_context() else _worker_app()
+    with flask_app.test_request_context(environ_overrides={"CKAN_LANG": lang}):
         yield
+
+
+def _worker_app():
+    """A job's work horse has CKAN's environment loaded but no Flask application: build one,
+    and take its Flask core the way CKAN's own CLI does."""
+    from ckan.config.middleware import make_app
+    return make_app(tk.config)._wsgi_app

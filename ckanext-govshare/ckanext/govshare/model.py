@@ -46,8 +46,9 @@ class CatalogImport(tk.BaseModel):
     __tablename__ = "govshare_catalog_import"
 
     id = Column(UnicodeText, primary_key=True)
-    user_id = Column(UnicodeText, ForeignKey("user.id"), nullable=False)
-    owner_org = Column(UnicodeText, ForeignKey("group.id"), nullable=False)
+    # purging the user or the department takes its import records with it
+    user_id = Column(UnicodeText, ForeignKey("user.id", ondelete="CASCADE"), nullable=False)
+    owner_org = Column(UnicodeText, ForeignKey("group.id", ondelete="CASCADE"), nullable=False)
     filename = Column(UnicodeText, nullable=False)
     mode = Column(UnicodeText, nullable=False)        # all_or_nothing | valid_only
     lang = Column(UnicodeText, nullable=False, default="zh_Hans_CN")  # for the row errors

@@ -32,6 +32,9 @@ class GovSharePlugin(p.SingletonPlugin, DefaultTranslation):
     def before_dataset_search(self, search_params):
         return query.add_chinese_query_fields(search_params)
 
+    def after_dataset_search(self, search_results, search_params):
+        return facets.label_search_facets(search_results)
+
     # IFacets
     def dataset_facets(self, facets_dict, package_type):
         return facets.dataset_facets(facets_dict)

@@ -312,7 +312,7 @@ def govshare_catalog_import_list(context, data_dict):
     org = model.Group.get(tk.get_or_bust(data_dict, "owner_org"))
     if org is None:
         raise tk.ObjectNotFound(tk._("Department not found"))
-    tk.check_access("govshare_catalog_import_show", context, {"owner_org": org.id})
+    tk.check_access("govshare_catalog_import_list", context, {"owner_org": org.id})
     records = model.Session.query(CatalogImport).filter(
         CatalogImport.owner_org == org.id).order_by(CatalogImport.created.desc()).limit(50)
     return [record.as_dict() for record in records]

@@ -59,3 +59,8 @@ def _can_register_in(context, owner_org):
         return {"success": False,
                 "msg": tk._("You cannot register entries for this department")}
     return {"success": True}
+
+
+def govshare_catalog_import_list(context, data_dict):
+    """A department's imports are listed to those who could run them."""
+    return _can_register_in(context, data_dict.get("owner_org"))

@@ -18,8 +18,10 @@ def upgrade():
     op.create_table(
         "govshare_catalog_import",
         sa.Column("id", sa.UnicodeText, primary_key=True),
-        sa.Column("user_id", sa.UnicodeText, sa.ForeignKey("user.id"), nullable=False),
-        sa.Column("owner_org", sa.UnicodeText, sa.ForeignKey("group.id"), nullable=False),
+        sa.Column("user_id", sa.UnicodeText, sa.ForeignKey("user.id", ondelete="CASCADE"),
+                  nullable=False),
+        sa.Column("owner_org", sa.UnicodeText, sa.ForeignKey("group.id", ondelete="CASCADE"),
+                  nullable=False),
         sa.Column("filename", sa.UnicodeText, nullable=False),
         sa.Column("mode", sa.UnicodeText, nullable=False),
         sa.Column("lang", sa.UnicodeText, nullable=False, server_default="zh_Hans_CN"),
