@@ -79,6 +79,15 @@ def _assign_resource_code(data_dict: dict[str, Any]) -> None:
         data_dict["name"] = codes.url_name(code)
 
 
+def _authorized_and_valid(action: str, default_schema, context, data_dict) -> dict[str, Any]:
+    """Check the caller may run ``action``, then validate (a caller may pass its own schema)."""
+    tk.check_access(action, context, data_dict)
+    data, errors = tk.navl_validate(data_dict, context.get("schema") or default_schema(), context)
+    if errors:
+        raise tk.ValidationError(errors)
+    return data
+
+
 def _node_or_404(code: str) -> Classification:
     node = model.Session.get(Classification, code)
     if node is None:
@@ -107,10 +116,8 @@ def govshare_classification_list(context, data_dict):
     :returns: nodes with ``code``, ``name``, ``name_en``, ``level`` and ``parent``
     :rtype: list of dictionaries
     """
-    tk.check_access("govshare_classification_list", context, data_dict)
-    data, errors = tk.navl_validate(data_dict, schema.classification_list_schema(), context)
-    if errors:
-        raise tk.ValidationError(errors)
+    data = _authorized_and_valid("govshare_classification_list", schema.classification_list_schema,
+                                 context, data_dict)
     nodes = [node.as_dict() for node in
              model.Session.query(Classification).order_by(Classification.code)]
     if "parent" in data:
@@ -159,10 +166,8 @@ def govshare_classification_create(context, data_dict):
     :returns: the new node
     :rtype: dictionary
     """
-    tk.check_access("govshare_classification_create", context, data_dict)
-    data, errors = tk.navl_validate(data_dict, schema.classification_create_schema(), context)
-    if errors:
-        raise tk.ValidationError(errors)
+    data = _authorized_and_valid("govshare_classification_create", schema.classification_create_schema,
+                                 context, data_dict)
     node = Classification(code=data["code"], name=data["name"], name_en=data.get("name_en", ""))
     model.Session.add(node)
     model.Session.commit()
@@ -181,10 +186,8 @@ def govshare_classification_update(context, data_dict):
     :returns: the updated node
     :rtype: dictionary
     """
-    tk.check_access("govshare_classification_update", context, data_dict)
-    data, errors = tk.navl_validate(data_dict, schema.classification_update_schema(), context)
-    if errors:
-        raise tk.ValidationError(errors)
+    data = _authorized_and_valid("govshare_classification_update", schema.classification_update_schema,
+                                 context, data_dict)
     node = _node_or_404(data["code"])
     for field in ("name", "name_en"):
         if field in data:
@@ -263,10 +266,8 @@ def govshare_catalog_import_create(context, data_dict):
         ``govshare_catalog_import_show``
     :rtype: dictionary
     """
-    tk.check_access("govshare_catalog_import_create", context, data_dict)
-    data, errors = tk.navl_validate(data_dict, schema.catalog_import_schema(), context)
-    if errors:
-        raise tk.ValidationError(errors)
+    data = _authorized_and_valid("govshare_catalog_import_create", schema.catalog_import_schema,
+                                 context, data_dict)
     org = model.Group.get(data["owner_org"])
     user = model.User.get(context["user"])
     record = CatalogImport(id=str(uuid.uuid4()), user_id=user.id, owner_org=org.id,
