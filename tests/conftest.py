@@ -65,6 +65,7 @@ ENTRY = {
     "update_cycle": "yearly",
     "data_grade": "general",
     "sensitivity": "L1",
+    "data_items": [{"name": "区县名称", "type": "C"}],
 }
 
 

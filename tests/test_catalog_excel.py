@@ -17,7 +17,7 @@ pytestmark = pytest.mark.usefixtures("clean_db", "clean_index", "with_plugins")
 
 ROW = {
     "信息资源分类": "101004 人口统计", "信息资源名称": "常住人口统计信息",
-    "信息资源摘要": "全市常住人口年度统计。", "信息资源格式分类": "电子表格", "信息资源格式类型": "xlsx",
+    "信息资源摘要": "全市常住人口年度统计。", "信息资源格式分类": "电子文件", "信息资源格式类型": "pdf",
     "共享类型": "无条件共享", "开放类型": "无条件开放", "更新周期": "每年", "数据级别": "一般数据",
     "敏感级别": "L1 不敏感", "领域标签": "人口、统计", "发布日期": "2024-06-01",
 }
@@ -65,7 +65,8 @@ def run_import(app, user, department, workbook, mode="all_or_nothing"):
 class TestBulkRegistration:
 
     def test_valid_template_creates_every_entry_with_codes_and_items(self, app, editor, department):
-        rows = [ROW, {**ROW, "信息资源名称": "人口抽样调查数据", "信息资源代码": "101004/000010"}]
+        rows = [{**ROW, "信息资源格式分类": "电子表格", "信息资源格式类型": "xlsx"},
+                {**ROW, "信息资源名称": "人口抽样调查数据", "信息资源代码": "101004/000010"}]
         items = [{"序号": 1, "信息项名称": "区县名称", "数据类型": "字符型", "数据长度": 50},
                  {"序号": 1, "信息项名称": "常住人口数", "数据类型": "I"}]
 
@@ -83,18 +84,21 @@ class TestBulkRegistration:
                                                                           department):
         rows = [ROW,
                 {**ROW, "信息资源名称": "缺条件", "共享类型": "有条件共享"},
-                {**ROW, "信息资源名称": "错选项", "更新周期": "每两年", "敏感级别": "L4 敏感"}]
+                {**ROW, "信息资源名称": "错选项", "更新周期": "每两年", "敏感级别": "L4 敏感"},
+                {**ROW, "信息资源名称": "缺信息项", "信息资源格式分类": "数据库"}]
 
         result = run_import(app, editor, department, template(rows))
 
         assert result["state"] == "rejected"
         assert [(p["row"], p["title"]) for p in result["row_errors"]] == [
-            (3, "缺条件"), (4, "错选项")]
+            (3, "缺条件"), (4, "错选项"), (5, "缺信息项")]
         assert {"field": "共享条件", "message": "有条件共享的信息资源须填写共享条件"} in \
             result["row_errors"][0]["errors"]
         messages = {e["field"]: e["message"] for e in result["row_errors"][1]["errors"]}
         assert messages["更新周期"] == "每两年 不是允许的取值"
         assert messages["开放类型"] == "敏感（L4）数据不得开放"
+        assert result["row_errors"][2]["errors"] == [
+            {"field": "信息资源格式分类", "message": "结构化信息资源（电子表格、数据库）须填写信息项"}]
         assert helpers.call_action("package_search", include_private=True,
                                    include_drafts=True)["count"] == 0
 

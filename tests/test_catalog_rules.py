@@ -62,6 +62,8 @@ REFUSED = [
      "Choose a category (目) or sub-category of the classification, not a class or item"),
     ({"classification": "101099"}, "classification", "分类代码不存在：101099",
      "Unknown classification code: 101099"),
+    ({"data_items": []}, "format_category", "结构化信息资源（电子表格、数据库）须填写信息项",
+     "Structured resources (spreadsheets, databases) must list their data items"),
 ]
 
 
@@ -85,6 +87,7 @@ ACCEPTED = [
     {"share_type": "not_shared", "share_condition": "《中华人民共和国个人信息保护法》",
      "open_type": "not_open", "data_grade": "core", "sensitivity": "L4"},
     {"provider_code": "91350100m000100y43"},
+    {"format_category": "1", "format_type": "ofd", "data_items": []},  # a document: no items
 ]
 
 
@@ -95,7 +98,7 @@ def test_combinations_the_rules_allow_are_accepted(api_post, department, fields)
     assert response.status_code == 200, response.json
     for key, value in fields.items():
         expected = value.upper() if key == "provider_code" else value
-        assert response.json["result"][key] == expected
+        assert response.json["result"].get(key, []) == expected
 
 
 def test_related_codes_of_existing_entries_are_accepted(create_entry):
@@ -107,6 +110,13 @@ def test_related_codes_of_existing_entries_are_accepted(create_entry):
 
 def test_provider_code_defaults_to_the_departments(create_entry, department):
     assert create_entry()["provider_code"] == "91350100M000100Y43"
+
+
+def test_malformed_data_items_are_a_field_error(api_post, department):
+    response = api_post("package_create", **_entry(department, data_items="区县名称"))
+
+    assert response.status_code == 409
+    assert response.json["error"]["data_items"] == [{"name": ["信息项须为列表，每项包含名称和数据类型"]}]
 
 
 def test_missing_required_metadata_is_reported_per_field(api_post, department):

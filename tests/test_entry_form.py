@@ -18,7 +18,8 @@ def editor(department, classification_tree):
 
 
 def _form(department, **fields):
-    form = {**ENTRY, "owner_org": department["id"], "data_items-0-name": "区县名称",
+    form = {**{k: v for k, v in ENTRY.items() if k != "data_items"},
+            "owner_org": department["id"], "data_items-0-name": "区县名称",
             "data_items-0-type": "C", "data_items-0-length": "50", "save": "continue"}
     form.update(fields)
     return form
@@ -74,3 +75,11 @@ def test_edit_keeps_the_code(app, editor, create_entry):
     updated = helpers.call_action("package_show", id=entry["id"])
     assert updated["title"] == "常住人口统计信息（修订）"
     assert updated["resource_code"] == "101004/000001"
+
+
+def test_a_malformed_data_items_field_is_a_form_error_not_a_crash(app, editor, department):
+    response = app.post("/dataset/new", headers=editor,
+                        data={**_form(department), "data_items": "不是列表"})
+
+    assert response.status_code == 200
+    assert "信息项须为列表，每项包含名称和数据类型" in response.body

@@ -61,7 +61,8 @@ def test_create_then_find_by_chinese_word(bureau, anonymous, scratch_department)
         title="城市内涝积水点监测数据", notes="暴雨期间易涝积水点的水位监测记录。",
         owner_org=scratch_department["id"], classification="215001", format_category="2",
         format_type="csv", share_type="unconditional", open_type="open",
-        update_cycle="realtime", data_grade="general", sensitivity="L1")
+        update_cycle="realtime", data_grade="general", sensitivity="L1",
+        data_items=[{"name": "积水点名称", "type": "C"}, {"name": "水位", "type": "F"}])
 
     found = anonymous.action.package_search(q="积水点", fl="id,title")
 

@@ -120,7 +120,8 @@ class TestConcurrentCreation:
         entry = {"title": "并发赋码测试", "notes": "并发创建。", "owner_org": org["id"],
                  "classification": "215001", "format_category": "2", "format_type": "csv",
                  "share_type": "unconditional", "open_type": "open", "update_cycle": "daily",
-                 "data_grade": "general", "sensitivity": "L1"}
+                 "data_grade": "general", "sensitivity": "L1",
+                 "data_items": [{"name": "序号", "type": "I"}]}
 
         def create(number):
             client = ckanapi.RemoteCKAN(portal_url,

@@ -23,7 +23,8 @@ from .model import CatalogImport
 
 MODES = ("all_or_nothing", "valid_only")
 PROGRESS_EVERY = 25
-HEADERS = dict(catalog_table.ENTRY_COLUMNS)
+# how the template names each field, for the rejected-rows report
+HEADERS = {**dict(catalog_table.ENTRY_COLUMNS), "data_items": catalog_table.ITEM_SHEET}
 
 
 def upload_path(import_id: str) -> str:

@@ -40,6 +40,7 @@ def package_create(up_func, context, data_dict):
     """
     if data_dict.get("type", "dataset") == "dataset":
         tk.check_access("package_create", context, data_dict)
+        _refuse_malformed_items(data_dict)
         _assign_resource_code(data_dict)
         _default_provider_code(context, data_dict)
     return up_func(context, data_dict)
@@ -49,8 +50,21 @@ def package_create(up_func, context, data_dict):
 def package_update(up_func, context, data_dict):
     """Keep the provider code in step with the department when an update leaves it out."""
     if data_dict.get("type", "dataset") == "dataset":
+        _refuse_malformed_items(data_dict)
         _default_provider_code(context, data_dict)
     return up_func(context, data_dict)
+
+
+def _refuse_malformed_items(data_dict: dict[str, Any]) -> None:
+    """Data items must be a list of objects; anything else would reach CKAN's validation as
+    a DataError (a server error) instead of a field error."""
+    items = data_dict.get("data_items")
+    if items in (None, "") or (isinstance(items, list) and
+                               all(isinstance(item, dict) for item in items)):
+        return
+    # shaped as one item's error, which is how forms and clients show repeating fields
+    raise tk.ValidationError({"data_items": [{"name": [tk._(
+        "Data items must be a list of objects with a name and a data type")]}]})
 
 
 def _default_provider_code(context, data_dict: dict[str, Any]) -> None:

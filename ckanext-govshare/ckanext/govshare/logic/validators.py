@@ -26,7 +26,11 @@ __all__ = [
     "govshare_classification_parent",
     "govshare_parent_department",
     "govshare_xlsx_upload",
+    "govshare_data_items_required",
 ]
+
+# 电子表格 and 数据库: structured resources, which must list their data items (信息项)
+STRUCTURED_FORMATS = ("2", "3")
 
 Invalid = tk.Invalid
 _ = tk._
@@ -216,3 +220,15 @@ def govshare_xlsx_upload(value: Any, context: dict) -> Any:
     if head != XLSX_MAGIC:
         raise Invalid(_("The file is not an Excel (xlsx) workbook"))
     return value
+
+
+def govshare_data_items_required(key: tuple, data: dict, errors: dict, context: dict) -> None:
+    """Structured resources (spreadsheets, databases) describe their data items."""
+    if data.get(key) not in STRUCTURED_FORMATS:
+        return
+    prefix = key[:-1] + ("data_items",)
+    has_items = any(k[:len(prefix)] == prefix and len(k) > len(prefix) and
+                    k[-1] == "name" and not _is_empty(v) for k, v in data.items())
+    if not has_items:  # reported on this field: forms show repeating fields' errors per item
+        errors[key].append(_(
+            "Structured resources (spreadsheets, databases) must list their data items"))
