@@ -152,13 +152,14 @@ def test_only_the_departments_editors_may_import(department, classification_tree
                             owner_org=department["id"])
 
 
-def test_export_follows_the_template_and_round_trips(app, create_entry):
+def test_export_follows_the_template_and_round_trips(app, create_entry, data_bureau_admin):
     create_entry(data_items=[{"name": "区县名称", "type": "C", "length": 50}])
     create_entry(title="空气质量实时监测数据", classification="203001", share_type="conditional",
                  share_condition="仅限政务部门使用", open_type="not_open", data_grade="important",
                  sensitivity="L3")
 
-    response = app.get("/catalog/export.xlsx")
+    response = app.get("/catalog/export.xlsx", headers={
+        "Authorization": factories.APIToken(user=data_bureau_admin["name"])["token"]})
     book = load_workbook(io.BytesIO(response.data))
     entries = list(book[catalog_table.ENTRY_SHEET].iter_rows(values_only=True))
     items = list(book[catalog_table.ITEM_SHEET].iter_rows(values_only=True))
@@ -207,3 +208,13 @@ def test_import_pages(app, editor):
     assert refused.status_code == 200 and "请选择部门" in refused.body
     assert load_workbook(io.BytesIO(template_file.data)).sheetnames == [
         catalog_table.ENTRY_SHEET, catalog_table.ITEM_SHEET]
+
+
+def test_export_leaves_out_what_the_user_may_not_see(app, create_entry):
+    create_entry()
+    create_entry(title="户籍人口基本信息", share_type="conditional", share_condition="审批",
+                 open_type="not_open", data_grade="important", sensitivity="L3")
+
+    anonymous = app.get("/catalog/export.csv").body
+
+    assert "常住人口统计信息" in anonymous and "户籍人口基本信息" not in anonymous

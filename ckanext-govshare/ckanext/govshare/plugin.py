@@ -5,7 +5,7 @@ import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 
-from . import facets, indexing, query
+from . import facets, indexing, query, visibility
 
 
 @tk.blanket.actions
@@ -20,6 +20,7 @@ class GovSharePlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.ITranslation)
     p.implements(p.IPackageController, inherit=True)
     p.implements(p.IFacets, inherit=True)
+    p.implements(p.IPermissionLabels)
 
     # IConfigurer
     def update_config(self, config):
@@ -41,3 +42,12 @@ class GovSharePlugin(p.SingletonPlugin, DefaultTranslation):
 
     def organization_facets(self, facets_dict, organization_type, package_type):
         return facets.dataset_facets(facets_dict)
+
+    # IPermissionLabels
+    _labels = visibility.CatalogPermissionLabels()
+
+    def get_dataset_labels(self, dataset_obj):
+        return self._labels.get_dataset_labels(dataset_obj)
+
+    def get_user_dataset_labels(self, user_obj):
+        return self._labels.get_user_dataset_labels(user_obj)
