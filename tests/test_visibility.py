@@ -76,3 +76,23 @@ def test_reopening_an_entry_makes_it_public(catalog, tiers, data_bureau_admin):
                         id=entry["id"], open_type="conditional", open_condition="申请")
 
     assert "不予开放" in sees_in_search("")
+
+
+def test_not_shared_entries_are_flagged_for_staff(app, catalog, tiers):
+    from ckan.tests import factories as f
+    headers = {"Authorization": f.APIToken(user=tiers["staff of another department"])["token"]}
+
+    listing = app.get("/dataset/", headers=headers).body
+    page = app.get(f"/dataset/{catalog['不予共享']['name']}", headers=headers).body
+    other = app.get(f"/dataset/{catalog['有条件共享']['name']}", headers=headers).body
+
+    assert listing.count("govshare-not-shared") == 1
+    assert "govshare-not-shared" in page and "不予共享" in page
+    assert "govshare-not-shared" not in other
+
+
+def test_dcat_catalog_shows_the_public_only_what_is_open(app, catalog):
+    body = app.get("/catalog.ttl").body
+
+    assert "无条件开放" in body and "有条件开放" in body
+    assert "不予开放" not in body and "不予共享" not in body
