@@ -57,3 +57,39 @@ def govshare_department_children(name: str) -> list[dict]:
                 return found
         return None
     return find(tk.get_action("govshare_department_tree")({}, {})) or []
+
+
+def govshare_may_use_data(resource_id: str) -> bool:
+    """Whether the current user may take this resource's data (download, preview, query)."""
+    return tk.h.check_access("resource_show", {"id": resource_id})
+
+
+def govshare_request_kind(pkg_dict: dict) -> str | None:
+    """The kind of request the current user could make for this entry's data: "share"
+    (government staff, 有条件共享), "open" (registered users, 有条件开放), or None."""
+    from . import data_access
+    if not tk.current_user.is_authenticated:
+        return data_access.OPEN if pkg_dict.get("open_type") == "conditional" else None
+    if pkg_dict.get("share_type") == "not_shared":
+        return None
+    if pkg_dict.get("share_type") == "conditional" and data_access.is_staff(tk.current_user):
+        return data_access.SHARE
+    if pkg_dict.get("open_type") == "conditional":
+        return data_access.OPEN
+    return None
+
+
+def govshare_my_requests(pkg_dict: dict) -> list[dict]:
+    """The current user's requests for this entry, newest first."""
+    if not tk.current_user.is_authenticated:
+        return []
+    return tk.get_action("govshare_access_request_list")(
+        {"user": tk.current_user.name}, {"package_id": pkg_dict["id"], "limit": 10})["results"]
+
+
+def govshare_inbox_pending() -> int:
+    """Pending requests in the current user's inbox (0 for users who review nothing)."""
+    if not tk.current_user.is_authenticated:
+        return 0
+    return tk.get_action("govshare_access_request_list")(
+        {"user": tk.current_user.name}, {"scope": "inbox", "state": "pending", "limit": 1})["count"]

@@ -4,8 +4,9 @@ from __future__ import annotations
 import datetime
 
 import ckan.plugins.toolkit as tk
-from sqlalchemy import Column, DateTime, ForeignKey, Integer, UnicodeText
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy import Column, Date, DateTime, ForeignKey, Integer, UnicodeText
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
+from sqlalchemy.orm import relationship
 
 
 class Classification(tk.BaseModel):
@@ -70,3 +71,55 @@ class CatalogImport(tk.BaseModel):
             "created": self.created.isoformat() if self.created else None,
             "finished": self.finished.isoformat() if self.finished else None,
         }
+
+
+class AccessRequest(tk.BaseModel):
+    """A request for conditionally shared or conditionally open data, and its decision.
+
+    ``kind`` is "share" (a department asks under 有条件共享) or "open" (a registered user
+    applies under 有条件开放). An approved request grants data access to its resources
+    until ``expires`` (inclusive), unless revoked first.
+    """
+
+    __tablename__ = "govshare_access_request"
+
+    id = Column(UnicodeText, primary_key=True)
+    kind = Column(UnicodeText, nullable=False)
+    package_id = Column(UnicodeText, ForeignKey("package.id", ondelete="CASCADE"),
+                        nullable=False)
+    # the providing department when the request was made: whose reviewers decide it
+    owner_org = Column(UnicodeText, ForeignKey("group.id", ondelete="CASCADE"), nullable=False)
+    requester_id = Column(UnicodeText, ForeignKey("user.id", ondelete="CASCADE"),
+                          nullable=False)
+    resource_ids = Column(ARRAY(UnicodeText), nullable=False)
+    data_items = Column(ARRAY(UnicodeText), nullable=False, default=list)
+    purpose = Column(UnicodeText, nullable=False)
+    basis = Column(UnicodeText, nullable=False)
+    requested_until = Column(Date, nullable=False)
+    state = Column(UnicodeText, nullable=False)  # pending approved refused revoked expired withdrawn
+    created = Column(DateTime, nullable=False, default=datetime.datetime.utcnow)
+    reply_due = Column(Date, nullable=False)
+    decided_by = Column(UnicodeText, ForeignKey("user.id", ondelete="SET NULL"))
+    decided = Column(DateTime)
+    expires = Column(Date)
+    reason = Column(UnicodeText, nullable=False, default="")
+    overdue_notified = Column(DateTime)
+
+    events = relationship("AccessRequestEvent", order_by="AccessRequestEvent.id",
+                          cascade="all, delete-orphan", lazy="selectin")
+
+
+class AccessRequestEvent(tk.BaseModel):
+    """One state change of a request: who did what, when, and why."""
+
+    __tablename__ = "govshare_access_request_event"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    request_id = Column(UnicodeText,
+                        ForeignKey("govshare_access_request.id", ondelete="CASCADE"),
+                        nullable=False, index=True)
+    # None for the platform itself (expiry, overdue reminders)
+    actor_id = Column(UnicodeText, ForeignKey("user.id", ondelete="SET NULL"))
+    action = Column(UnicodeText, nullable=False)  # submitted approved refused revoked ...
+    note = Column(UnicodeText, nullable=False, default="")
+    created = Column(DateTime, nullable=False, default=datetime.datetime.utcnow)

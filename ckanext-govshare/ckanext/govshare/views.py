@@ -9,8 +9,9 @@ from flask import Blueprint, Response
 import ckan.plugins.toolkit as tk
 
 from . import catalog_table, export
+from .request_views import requests
 
-__all__ = ["classification", "catalog"]
+__all__ = ["classification", "catalog", "requests"]
 
 classification = Blueprint("govshare_classification", __name__)
 catalog = Blueprint("govshare_catalog", __name__)

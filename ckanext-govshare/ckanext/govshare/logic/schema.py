@@ -40,3 +40,51 @@ def catalog_import_schema(not_empty, unicode_safe, ignore_missing, one_of, group
         "owner_org": [not_empty, unicode_safe, group_id_exists],
         "mode": [ignore_missing, one_of(["all_or_nothing", "valid_only"])],
     }
+
+
+@tk.validator_args
+def access_request_create_schema(not_empty, unicode_safe, ignore_missing, strip_value,
+                                 govshare_string_list, govshare_future_date):
+    return {
+        "package_id": [not_empty, unicode_safe],
+        "resource_ids": [ignore_missing, govshare_string_list],
+        "data_items": [ignore_missing, govshare_string_list],
+        "purpose": [not_empty, unicode_safe, strip_value],
+        "basis": [not_empty, unicode_safe, strip_value],
+        "requested_until": [not_empty, govshare_future_date],
+    }
+
+
+@tk.validator_args
+def access_request_approve_schema(not_empty, unicode_safe, ignore_missing, strip_value,
+                                  govshare_string_list, govshare_future_date):
+    return {
+        "id": [not_empty, unicode_safe],
+        "expires": [not_empty, govshare_future_date],
+        "resource_ids": [ignore_missing, govshare_string_list],
+        "data_items": [ignore_missing, govshare_string_list],
+        "note": [ignore_missing, unicode_safe, strip_value],
+    }
+
+
+@tk.validator_args
+def access_request_reasoned_schema(not_empty, unicode_safe, strip_value):
+    """Refusing and revoking: a reason is required."""
+    return {
+        "id": [not_empty, unicode_safe],
+        "reason": [not_empty, unicode_safe, strip_value],
+    }
+
+
+@tk.validator_args
+def access_request_list_schema(ignore_missing, unicode_safe, one_of, boolean_validator,
+                               natural_number_validator):
+    return {
+        "scope": [ignore_missing, one_of(["mine", "inbox"])],
+        "state": [ignore_missing, one_of(
+            ["pending", "approved", "refused", "revoked", "expired", "withdrawn"])],
+        "overdue": [ignore_missing, boolean_validator],
+        "package_id": [ignore_missing, unicode_safe],
+        "limit": [ignore_missing, natural_number_validator],
+        "offset": [ignore_missing, natural_number_validator],
+    }

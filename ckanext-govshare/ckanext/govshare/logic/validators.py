@@ -5,6 +5,7 @@ fields' submitted values from the flattened data and report on the field that mu
 """
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 import ckan.model as model
@@ -27,6 +28,9 @@ __all__ = [
     "govshare_parent_department",
     "govshare_xlsx_upload",
     "govshare_data_items_required",
+    "govshare_data_on_platform",
+    "govshare_string_list",
+    "govshare_future_date",
 ]
 
 # 电子表格 and 数据库: structured resources, which must list their data items (信息项)
@@ -232,3 +236,41 @@ def govshare_data_items_required(key: tuple, data: dict, errors: dict, context: 
     if not has_items:  # reported on this field: forms show repeating fields' errors per item
         errors[key].append(_(
             "Structured resources (spreadsheets, databases) must list their data items"))
+
+
+def govshare_string_list(value: Any, context: dict) -> Any:
+    """A list of non-empty strings; one string (a form's single value) becomes a list."""
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
+        raise tk.Invalid(_("Give a list of values"))
+    return [v.strip() for v in value if v.strip()]
+
+
+def govshare_future_date(value: Any, context: dict) -> Any:
+    """A YYYY-MM-DD date, today or later."""
+    if isinstance(value, datetime.datetime):
+        value = value.date()
+    if not isinstance(value, datetime.date):
+        try:
+            value = datetime.date.fromisoformat(str(value).strip()[:10])
+        except ValueError:
+            raise tk.Invalid(_("Give a date as YYYY-MM-DD"))
+    if value < datetime.date.today():
+        raise tk.Invalid(_("The date cannot be in the past"))
+    return value
+
+
+# resources whose bytes the platform holds, so the access rules can guard them
+ON_PLATFORM = ("upload", "datastore")
+
+
+def govshare_data_on_platform(key: tuple, data: dict, errors: dict, context: dict) -> None:
+    """Data that is not open to everyone must be held by the platform (an upload or the
+    DataStore): a link elsewhere could be followed by anyone, past the access rules."""
+    url = data.get(key)
+    if _is_empty(url) or data.get(("open_type",)) == "open":
+        return
+    if data.get(key[:-1] + ("url_type",)) not in ON_PLATFORM:
+        errors[key].append(_("Only data open to everyone (无条件开放) may be a link: upload "
+                             "the file, so that the platform applies the access rules"))

@@ -1,7 +1,20 @@
-"""Auth functions of the govshare actions."""
+"""Auth functions of the catalog actions."""
 from __future__ import annotations
 
 import ckan.plugins.toolkit as tk
+
+__all__ = [
+    "govshare_classification_list",
+    "govshare_classification_show",
+    "govshare_classification_create",
+    "govshare_classification_update",
+    "govshare_classification_delete",
+    "govshare_department_tree",
+    "govshare_catalog_export",
+    "govshare_catalog_import_create",
+    "govshare_catalog_import_show",
+    "govshare_catalog_import_list",
+]
 
 
 @tk.auth_allow_anonymous_access

@@ -1,17 +1,19 @@
-"""Actions of the govshare plugin: the classification tree, and resource codes on create."""
+"""Catalog actions: the classification tree, resource codes on create, export and import."""
 from __future__ import annotations
 
 from typing import Any
 
+import uuid
+
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
-import uuid
-
-from .. import (bulk_import, catalog_table, classification, codes, departments, export,
-               language)
-from ..model import CatalogImport, Classification
-from . import schema
+from ... import (bulk_import, catalog_table, classification, codes, departments, export,
+                 language)
+from ...indexing import PATH_FIELD
+from ...model import CatalogImport, Classification
+from .. import schema
+from ..checks import authorized_and_valid
 
 __all__ = [
     "package_create",
@@ -27,8 +29,6 @@ __all__ = [
     "govshare_catalog_import_show",
     "govshare_catalog_import_list",
 ]
-
-from ..indexing import PATH_FIELD
 
 
 @tk.chained_action
@@ -93,15 +93,6 @@ def _assign_resource_code(data_dict: dict[str, Any]) -> None:
         data_dict["name"] = codes.url_name(code)
 
 
-def _authorized_and_valid(action: str, default_schema, context, data_dict) -> dict[str, Any]:
-    """Check the caller may run ``action``, then validate (a caller may pass its own schema)."""
-    tk.check_access(action, context, data_dict)
-    data, errors = tk.navl_validate(data_dict, context.get("schema") or default_schema(), context)
-    if errors:
-        raise tk.ValidationError(errors)
-    return data
-
-
 def _node_or_404(code: str) -> Classification:
     node = model.Session.get(Classification, code)
     if node is None:
@@ -130,7 +121,7 @@ def govshare_classification_list(context, data_dict):
     :returns: nodes with ``code``, ``name``, ``name_en``, ``level`` and ``parent``
     :rtype: list of dictionaries
     """
-    data = _authorized_and_valid("govshare_classification_list", schema.classification_list_schema,
+    data = authorized_and_valid("govshare_classification_list", schema.classification_list_schema,
                                  context, data_dict)
     nodes = [node.as_dict() for node in
              model.Session.query(Classification).order_by(Classification.code)]
@@ -180,7 +171,7 @@ def govshare_classification_create(context, data_dict):
     :returns: the new node
     :rtype: dictionary
     """
-    data = _authorized_and_valid("govshare_classification_create", schema.classification_create_schema,
+    data = authorized_and_valid("govshare_classification_create", schema.classification_create_schema,
                                  context, data_dict)
     node = Classification(code=data["code"], name=data["name"], name_en=data.get("name_en", ""))
     model.Session.add(node)
@@ -200,7 +191,7 @@ def govshare_classification_update(context, data_dict):
     :returns: the updated node
     :rtype: dictionary
     """
-    data = _authorized_and_valid("govshare_classification_update", schema.classification_update_schema,
+    data = authorized_and_valid("govshare_classification_update", schema.classification_update_schema,
                                  context, data_dict)
     node = _node_or_404(data["code"])
     for field in ("name", "name_en"):
@@ -280,7 +271,7 @@ def govshare_catalog_import_create(context, data_dict):
         ``govshare_catalog_import_show``
     :rtype: dictionary
     """
-    data = _authorized_and_valid("govshare_catalog_import_create", schema.catalog_import_schema,
+    data = authorized_and_valid("govshare_catalog_import_create", schema.catalog_import_schema,
                                  context, data_dict)
     org = model.Group.get(data["owner_org"])
     user = model.User.get(context["user"])

@@ -1,0 +1,7 @@
+"""The govshare actions, a module per subject; the plugin's blanket exports ``__all__``."""
+from .access_requests import *  # noqa: F401,F403
+from .catalog import *  # noqa: F401,F403
+from .visibility import *  # noqa: F401,F403
+from . import access_requests, catalog, visibility
+
+__all__ = catalog.__all__ + visibility.__all__ + access_requests.__all__
