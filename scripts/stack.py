@@ -39,6 +39,9 @@ SOLR_LAUNCHER = REPO / "config" / "solr" / "launcher" / "target"
 HOST = "127.0.0.1"
 DB_ROLE = "govshare"
 DATABASES = {"dev": "govshare", "test": "govshare_test"}
+# the DataStore's tables live apart, read through a role that can only SELECT
+DATASTORE_DATABASES = {"dev": "govshare_datastore", "test": "govshare_datastore_test"}
+DATASTORE_READER = "govshare_datastore_ro"
 SOLR_CORES = {"dev": "ckan", "test": "ckan_test", "stock": "ckan_stock"}
 # the benchmark core keeps CKAN's own text analysis, to compare search side by side
 STOCK_TEXT_CORES = {"ckan_stock"}
@@ -188,14 +191,18 @@ def stop_pid(pid_file: Path, name: str, timeout: float = 20) -> None:
 def load_secrets(settings: Settings) -> dict[str, str]:
     """Secrets are generated once per run directory and never leave it."""
     path = settings.path("secrets.json")
-    if path.exists():
-        return json.loads(path.read_text())
-    values = {
-        "db_password": secrets.token_urlsafe(18),
-        "secret_key": secrets.token_urlsafe(32),
+    stored = json.loads(path.read_text()) if path.exists() else {}
+    generators = {
+        "db_password": lambda: secrets.token_urlsafe(18),
+        "datastore_reader_password": lambda: secrets.token_urlsafe(18),
+        "secret_key": lambda: secrets.token_urlsafe(32),
     }
+    # a run directory from an older version gains only the secrets it lacks
+    values = {key: stored.get(key) or make() for key, make in generators.items()}
+    if values == stored:
+        return values
     settings.run_dir.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as out:
         json.dump(values, out)
     return values
@@ -279,13 +286,18 @@ def start_postgres(settings: Settings) -> None:
     say(f"PostgreSQL started on {HOST}:{settings.pg_port}")
 
 
-def ensure_databases(settings: Settings, password: str) -> None:
+def ensure_role(settings: Settings, role: str, password: str) -> None:
     escaped = password.replace("'", "''")
-    if not psql(settings, f"SELECT 1 FROM pg_roles WHERE rolname = '{DB_ROLE}'"):
-        psql(settings, f"CREATE ROLE {DB_ROLE} LOGIN PASSWORD '{escaped}'")
+    if not psql(settings, f"SELECT 1 FROM pg_roles WHERE rolname = '{role}'"):
+        psql(settings, f"CREATE ROLE {role} LOGIN PASSWORD '{escaped}'")
     else:
-        psql(settings, f"ALTER ROLE {DB_ROLE} PASSWORD '{escaped}'")
-    for database in DATABASES.values():
+        psql(settings, f"ALTER ROLE {role} PASSWORD '{escaped}'")
+
+
+def ensure_databases(settings: Settings, values: dict[str, str]) -> None:
+    ensure_role(settings, DB_ROLE, values["db_password"])
+    ensure_role(settings, DATASTORE_READER, values["datastore_reader_password"])
+    for database in (*DATABASES.values(), *DATASTORE_DATABASES.values()):
         if not psql(settings, f"SELECT 1 FROM pg_database WHERE datname = '{database}'"):
             psql(settings, f"CREATE DATABASE {database} OWNER {DB_ROLE} ENCODING 'UTF8' "
                            f"TEMPLATE template0")
@@ -422,6 +434,11 @@ def ini_path(settings: Settings, env: str) -> Path:
     return settings.path(INI_FILES[env])
 
 
+def datastore_url(settings: Settings, env: str, role: str, password: str) -> str:
+    database = DATASTORE_DATABASES["test" if env == "test" else "dev"]
+    return f"postgresql://{role}:{password}@{HOST}:{settings.pg_port}/{database}"
+
+
 def write_ini(settings: Settings, env: str, values: dict[str, str]) -> Path:
     """The machine-specific top of the config chain: URLs, ports, paths and secrets."""
     template = "test.ini" if env == "test" else "development.ini"
@@ -443,6 +460,9 @@ def write_ini(settings: Settings, env: str, values: dict[str, str]) -> Path:
         f"ckan.harvest.mq.port = {settings.redis_port}",
         f"ckan.harvest.mq.redis_db = {REDIS_DBS[env]}",
         f"ckan.storage_path = {storage}",
+        f"ckan.datastore.write_url = {datastore_url(settings, env, DB_ROLE, values['db_password'])}",
+        f"ckan.datastore.read_url = "
+        f"{datastore_url(settings, env, DATASTORE_READER, values['datastore_reader_password'])}",
         f"scheming.dataset_schemas = {(REPO / 'scheming' / 'govshare_dataset.yaml').as_uri()}",
         f"scheming.organization_schemas = "
         f"{(REPO / 'scheming' / 'govshare_organization.yaml').as_uri()}",
@@ -517,12 +537,30 @@ def start_web(settings: Settings) -> None:
 def services(settings: Settings) -> dict[str, str]:
     values = load_secrets(settings)
     start_postgres(settings)
-    ensure_databases(settings, values["db_password"])
+    ensure_databases(settings, values)
     start_redis(settings)
     start_solr(settings)
     for env in INI_FILES:
         write_ini(settings, env, values)
+    for env in DATASTORE_DATABASES:
+        set_datastore_permissions(settings, env)
     return values
+
+
+def set_datastore_permissions(settings: Settings, env: str) -> None:
+    """Apply CKAN's DataStore grants once per database (the reader may only SELECT)."""
+    stamp = settings.path(f"datastore-permissions-{env}")
+    if stamp.exists():
+        return
+    script = ckan(settings, env, "datastore", "set-permissions")
+    result = subprocess.run(
+        as_pg_owner([pg_bin("psql"), "-h", str(settings.pg_socket_dir), "-p",
+                     str(settings.pg_port), "-U", "postgres", "-d", DATASTORE_DATABASES[env],
+                     "-v", "ON_ERROR_STOP=1", "-q", "-f", "-"]),
+        input=script, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise StackError(f"DataStore permissions not set: {result.stderr.strip()}")
+    stamp.touch()
 
 
 def up(settings: Settings) -> None:

@@ -126,3 +126,30 @@ def test_missing_required_metadata_is_reported_per_field(api_post, department):
     assert {"notes", "classification", "format_category", "format_type", "share_type",
             "open_type", "update_cycle", "data_grade", "sensitivity"} <= set(response.json["error"])
     assert response.json["error"]["notes"] == ["缺失值"]
+
+
+LINK = "https://data.example.gov.cn/rk.csv"
+RESTRICTED = {"open_type": "not_open", "sensitivity": "L3"}
+
+
+@pytest.mark.parametrize("prefix, message", [
+    ("", "仅无条件开放的数据可以使用外部链接"),
+    ("/en", "Only data open to everyone (无条件开放) may be a link"),
+])
+def test_restricted_data_must_be_held_by_the_platform(api_post, department, prefix, message):
+    for resource in ({"url": LINK},
+                     {"url": LINK, "url_type": "datastore"}):  # a disguised link
+        response = api_post("package_create", prefix,
+                            **_entry(department, **RESTRICTED, resources=[resource]))
+        assert response.status_code == 409
+        assert message in response.json["error"]["resources"][0]["url"][0]
+    assert api_post("package_search").json["result"]["count"] == 0
+
+
+def test_open_data_may_link_and_restricted_data_may_live_in_the_datastore(api_post,
+                                                                          department):
+    open_entry = api_post("package_create", **_entry(department, resources=[{"url": LINK}]))
+    datastore = api_post("package_create", **_entry(department, **RESTRICTED, resources=[
+        {"url": "_datastore_only_resource", "url_type": "datastore"}]))
+
+    assert open_entry.status_code == 200 and datastore.status_code == 200

@@ -30,8 +30,9 @@ def rich_entry(create_entry):
         source_system="人口管理信息系统",
         data_items=[{"name": "区县名称", "type": "C", "length": 50, "code": "QXMC"},
                     {"name": "常住人口数", "type": "I", "sensitive": "false"}],
-        resources=[{"name": "常住人口统计表", "url": "https://data.example.gov.cn/rk.csv",
-                    "format": "CSV", "channel_type": "file"}])
+        # restricted data is held by the platform: here a DataStore table
+        resources=[{"name": "常住人口统计表", "url": "_datastore_only_resource",
+                    "url_type": "datastore", "format": "CSV", "channel_type": "file"}])
 
 
 def _parse(body: bytes, fmt: str) -> dict:

@@ -12,3 +12,6 @@ ckan config-tool "$CKAN_INI" \
 ckan db upgrade -p harvest
 ckan db upgrade -p govshare
 ckan govshare classification seed
+# DataStore grants (idempotent): the reader role may only SELECT. In PostgreSQL 15 the
+# database owner owns the public schema, so CKAN's own role can apply them.
+ckan datastore set-permissions | psql --set ON_ERROR_STOP=1 -q "$CKAN_DATASTORE_WRITE_URL"

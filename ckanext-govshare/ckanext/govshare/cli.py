@@ -7,6 +7,8 @@ import os
 import click
 import yaml
 
+import ckan.plugins.toolkit as tk
+
 from . import demo, search_quality
 
 __all__ = ["govshare"]
@@ -102,3 +104,16 @@ def search_quality_command(queries_file, json_out, stock_query):
     if json_out:
         json.dump({"summary": totals, "queries": [r.as_dict() for r in results]}, json_out,
                   ensure_ascii=False, indent=1)
+
+
+@govshare.group("requests")
+def requests_group():
+    """Conditional-access requests."""
+
+
+@requests_group.command("check")
+def requests_check():
+    """Expire approvals past their date and flag overdue requests (run daily, e.g. from cron)."""
+    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
+    result = tk.get_action("govshare_access_request_check")({"user": site_user["name"]}, {})
+    click.echo(f"expired: {result['expired']}, flagged overdue: {result['overdue']}")

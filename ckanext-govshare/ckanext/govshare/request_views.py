@@ -28,7 +28,7 @@ def _context() -> dict:
 @requests.before_request
 def _signed_in():
     if not tk.current_user.is_authenticated:
-        return tk.redirect_to("user.login", came_from=tk.request.full_path)
+        return tk.redirect_to("user.login", came_from=tk.request.full_path.rstrip("?"))
 
 
 @requests.errorhandler(tk.NotAuthorized)

@@ -49,8 +49,8 @@ def access_request_create_schema(not_empty, unicode_safe, ignore_missing, strip_
         "package_id": [not_empty, unicode_safe],
         "resource_ids": [ignore_missing, govshare_string_list],
         "data_items": [ignore_missing, govshare_string_list],
-        "purpose": [not_empty, unicode_safe, strip_value],
-        "basis": [not_empty, unicode_safe, strip_value],
+        "purpose": [unicode_safe, strip_value, not_empty],
+        "basis": [unicode_safe, strip_value, not_empty],
         "requested_until": [not_empty, govshare_future_date],
     }
 
@@ -72,7 +72,7 @@ def access_request_reasoned_schema(not_empty, unicode_safe, strip_value):
     """Refusing and revoking: a reason is required."""
     return {
         "id": [not_empty, unicode_safe],
-        "reason": [not_empty, unicode_safe, strip_value],
+        "reason": [unicode_safe, strip_value, not_empty],
     }
 
 

@@ -261,8 +261,12 @@ def govshare_future_date(value: Any, context: dict) -> Any:
     return value
 
 
-# resources whose bytes the platform holds, so the access rules can guard them
-ON_PLATFORM = ("upload", "datastore")
+def _held_by_platform(url: str, url_type: Any) -> bool:
+    """Uploads are served from the platform's store whatever their URL field says; DataStore
+    resources only when they carry no address of their own."""
+    if url_type == "upload":
+        return True
+    return url_type == "datastore" and url == "_datastore_only_resource"
 
 
 def govshare_data_on_platform(key: tuple, data: dict, errors: dict, context: dict) -> None:
@@ -271,6 +275,6 @@ def govshare_data_on_platform(key: tuple, data: dict, errors: dict, context: dic
     url = data.get(key)
     if _is_empty(url) or data.get(("open_type",)) == "open":
         return
-    if data.get(key[:-1] + ("url_type",)) not in ON_PLATFORM:
+    if not _held_by_platform(url, data.get(key[:-1] + ("url_type",))):
         errors[key].append(_("Only data open to everyone (无条件开放) may be a link: upload "
                              "the file, so that the platform applies the access rules"))
