@@ -25,6 +25,7 @@ from ckan.common import config
 from ckan.config.middleware import make_app
 from ckan.tests import factories, helpers
 
+from ckanext.govshare.model import AccessRequest
 from conftest import ENTRY, MIGRATED_PLUGINS
 
 pytestmark = pytest.mark.usefixtures("with_plugins")
@@ -161,11 +162,8 @@ def _grant(entries, users, reviewer):
                 helpers.call_action("govshare_access_request_revoke", context=dict(as_reviewer),
                                     id=request["id"], reason="项目结束")
             if tier == "expired":  # time passes: the approval ran out yesterday
-                model.Session.execute(
-                    model.meta.metadata.tables["govshare_access_request"].update()
-                    .where(model.meta.metadata.tables["govshare_access_request"].c.id
-                           == request["id"])
-                    .values(expires=datetime.date.today() - datetime.timedelta(days=1)))
+                model.Session.query(AccessRequest).filter_by(id=request["id"]).update(
+                    {"expires": datetime.date.today() - datetime.timedelta(days=1)})
                 model.Session.commit()
 
 
