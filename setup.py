@@ -41,6 +41,9 @@ setup(
         "ckan.plugins": [
             "govshare = ckanext.govshare.plugin:GovSharePlugin",
             "govasset = ckanext.govasset.plugin:GovAssetPlugin",
+            "govshare_node_harvester = ckanext.govshare.exchange.harvesters:NodeHarvester",
+            "govshare_catalog_file_harvester = "
+            "ckanext.govshare.exchange.harvesters:CatalogFileHarvester",
         ],
         "ckan.rdf.profiles": [
             "govshare_dcat_ap = ckanext.govshare.dcat_profile:GovShareDCATAPProfile",

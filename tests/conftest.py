@@ -85,6 +85,21 @@ def create_entry(department, data_bureau_admin, classification_tree):
 MIGRATED_PLUGINS = ("activity", "harvest", "govshare")
 
 
+@pytest.fixture(scope="module")
+def module_platform(reset_db, reset_index, migrate_db_for):
+    """For modules that build one world and share it: an empty, migrated database and index
+    with the classification tree seeded (function-scoped fixtures would wipe it per test)."""
+    import ckan.plugins as plugins
+    from ckanext.govshare import demo
+
+    plugins.load_all()
+    reset_db()
+    reset_index()
+    for plugin in MIGRATED_PLUGINS:
+        migrate_db_for(plugin)
+    demo.seed_classification()
+
+
 @pytest.fixture
 def clean_db(reset_db, migrate_db_for, with_plugins):
     """CKAN's clean_db, plus the migrations of the plugins GovShare runs with."""

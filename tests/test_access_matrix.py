@@ -20,13 +20,12 @@ import pytest
 from werkzeug.datastructures import FileStorage
 
 import ckan.model as model
-import ckan.plugins as plugins
 from ckan.common import config
 from ckan.config.middleware import make_app
 from ckan.tests import factories, helpers
 
 from ckanext.govshare.model import AccessRequest
-from conftest import ENTRY, MIGRATED_PLUGINS
+from conftest import ENTRY
 
 pytestmark = pytest.mark.usefixtures("with_plugins")
 
@@ -85,15 +84,7 @@ def entry_fields(share, open_, grade, sensitivity) -> dict:
 # --- the catalog, built once for the module -------------------------------------------------
 
 @pytest.fixture(scope="module")
-def world(reset_db, reset_index, migrate_db_for):
-    plugins.load_all()
-    reset_db()
-    reset_index()
-    for plugin in MIGRATED_PLUGINS:
-        migrate_db_for(plugin)
-    from ckanext.govshare import demo
-    demo.seed_classification()
-
+def world(module_platform):
     bureau = factories.Sysadmin()
     as_bureau = {"user": bureau["name"]}
     department = factories.Organization(credit_code="91350100M000100Y43", user=bureau)

@@ -53,7 +53,7 @@ ITEM_COLUMNS = [
 TAG_SEPARATORS = re.compile(r"[、,，;；]\s*")
 
 
-def _schema_fields(section: str) -> dict[str, dict]:
+def schema_fields(section: str) -> dict[str, dict]:
     schema = tk.h.scheming_get_dataset_schema("dataset") or {}
     fields = {f["field_name"]: f for f in schema.get(section, [])}
     if section == "dataset_fields" and "data_items" in fields:
@@ -62,7 +62,7 @@ def _schema_fields(section: str) -> dict[str, dict]:
     return fields
 
 
-def _choices(field: dict | None) -> list[dict]:
+def field_choices(field: dict | None) -> list[dict]:
     if not field:
         return []
     if field.get("choices_helper"):
@@ -82,7 +82,7 @@ def _label(choices: list[dict], value: Any) -> Any:
 
 def rows(packages: Iterable[dict]) -> tuple[list[list[Any]], list[list[Any]]]:
     """Template rows (entries, data items) for package dicts, numbered from 1."""
-    fields = _schema_fields("dataset_fields")
+    fields = schema_fields("dataset_fields")
     entries, items = [], []
     for number, package in enumerate(packages, start=1):
         row = [number]
@@ -92,14 +92,14 @@ def rows(packages: Iterable[dict]) -> tuple[list[list[Any]], list[list[Any]]]:
             elif key == "tags":
                 value = "、".join(tag["name"] for tag in package.get("tags", []))
             elif key == "classification":
-                value = _label(_choices(fields.get(key)), package.get(key)) or ""
+                value = _label(field_choices(fields.get(key)), package.get(key)) or ""
             else:
-                value = _label(_choices(fields.get(key)), package.get(key, ""))
+                value = _label(field_choices(fields.get(key)), package.get(key, ""))
             row.append("" if value is None else value)
         entries.append(row)
         for item in package.get("data_items") or []:
             items.append([number, package.get("resource_code", "")] + [
-                _label(_choices(fields.get(f"item:{key}")), item.get(key, ""))
+                _label(field_choices(fields.get(f"item:{key}")), item.get(key, ""))
                 for key, _header in ITEM_COLUMNS[1:]])
     return entries, items
 
@@ -153,7 +153,7 @@ def read_xlsx(source: IO[bytes]) -> list[dict[str, Any]]:
     if ENTRY_SHEET not in book.sheetnames:
         raise TemplateError(tk._("The workbook has no sheet named {sheet}").format(
             sheet=ENTRY_SHEET))
-    fields = _schema_fields("dataset_fields")
+    fields = schema_fields("dataset_fields")
     entries = _read_sheet(book[ENTRY_SHEET], ENTRY_COLUMNS)
     items = _read_sheet(book[ITEM_SHEET], ITEM_COLUMNS) if ITEM_SHEET in book.sheetnames else []
 
@@ -169,7 +169,7 @@ def read_xlsx(source: IO[bytes]) -> list[dict[str, Any]]:
             elif key == "classification":
                 package[key] = str(value).split()[0]
             else:
-                _convert(package, errors, key, value, _choices(fields.get(key)))
+                _convert(package, errors, key, value, field_choices(fields.get(key)))
         parsed.append({"row": number, "package": package, "errors": errors,
                        "items_of": cells.get(ROW)})
 
@@ -181,7 +181,7 @@ def read_xlsx(source: IO[bytes]) -> list[dict[str, Any]]:
         item, errors = {}, {}
         for key, _header in ITEM_COLUMNS[1:]:
             if cells.get(key) not in (None, ""):
-                _convert(item, errors, key, cells[key], _choices(fields.get(f"item:{key}")))
+                _convert(item, errors, key, cells[key], field_choices(fields.get(f"item:{key}")))
         entry["package"].setdefault("data_items", []).append(item)
         for key, messages in errors.items():
             entry["errors"].setdefault(f"data_items: {key}", []).extend(messages)
@@ -217,7 +217,7 @@ def _convert(target: dict, errors: dict, key: str, value: Any, choices: list[dic
         value = str(int(value))
     value = str(value).strip()
     if choices:
-        matched = _choice_value(choices, value)
+        matched = choice_value(choices, value)
         if matched is None:
             errors.setdefault(key, []).append(
                 tk._("{value} is not one of the allowed values").format(value=value))
@@ -226,7 +226,7 @@ def _convert(target: dict, errors: dict, key: str, value: Any, choices: list[dic
     target[key] = value
 
 
-def _choice_value(choices: list[dict], text: str) -> str | None:
+def choice_value(choices: list[dict], text: str) -> str | None:
     for choice in choices:
         label = choice["label"]
         labels = set(label.values()) if isinstance(label, dict) else {label}

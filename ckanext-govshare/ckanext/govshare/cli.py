@@ -117,3 +117,36 @@ def requests_check():
     site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
     result = tk.get_action("govshare_access_request_check")({"user": site_user["name"]}, {})
     click.echo(f"expired: {result['expired']}, flagged overdue: {result['overdue']}")
+
+
+@govshare.group("exchange")
+def exchange_group():
+    """The data sharing exchange's harvest operations."""
+
+
+@exchange_group.command("check")
+def exchange_check():
+    """One pass: re-queue abandoned objects, finish or abort jobs (e.g. from cron)."""
+    from .exchange import watchdog
+    click.echo(json.dumps(watchdog.check()))
+
+
+@exchange_group.command("watch")
+@click.option("--interval", type=click.IntRange(min=1),
+              help="Seconds between passes (default: ckanext.govshare.exchange.check_interval).")
+def exchange_watch(interval: int | None):
+    """Run the check for ever, every INTERVAL seconds (started by `make up`)."""
+    import time
+
+    from .exchange import watchdog
+    interval = interval or tk.config["ckanext.govshare.exchange.check_interval"]
+    while True:
+        try:
+            result = watchdog.check()
+            if result["requeued"]:
+                click.echo(f"re-queued {result['requeued']} abandoned objects", err=True)
+        except Exception as error:  # a database or Redis hiccup must not end the watch
+            click.echo(f"exchange check failed: {error}", err=True)
+            import ckan.model as model
+            model.Session.remove()
+        time.sleep(interval)

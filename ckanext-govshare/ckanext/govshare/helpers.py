@@ -93,3 +93,29 @@ def govshare_inbox_pending() -> int:
         return 0
     return tk.get_action("govshare_access_request_list")(
         {"user": tk.current_user.name}, {"scope": "inbox", "state": "pending", "limit": 1})["count"]
+
+
+def govshare_lineage(pkg_dict: dict) -> dict | None:
+    """Where a harvested entry and its files came from (None for entries made here)."""
+    try:
+        found = tk.get_action("govshare_lineage_show")(
+            {"user": tk.current_user.name if tk.current_user.is_authenticated else ""},
+            {"id": pkg_dict["id"]})
+    except (tk.NotAuthorized, tk.ObjectNotFound):
+        return None
+    if found:
+        names = {r["id"]: r.get("name") or r["id"] for r in pkg_dict.get("resources", [])}
+        for row in found["files"]:
+            row["resource_name"] = names.get(row["resource_id"], row["resource_id"])
+    return found
+
+
+def govshare_transfer_label(transfer: str) -> str:
+    """What the exchange did with a harvested file, in the reader's language."""
+    return {
+        "copied": tk._("Copied to the platform"),
+        "converted": tk._("Converted (UTF-8 / CSV)"),
+        "linked": tk._("Left at its address (open data)"),
+        "not_copied": tk._("Not copied (不予共享)"),
+        "failed": tk._("Not copied: failed"),
+    }.get(transfer, transfer)

@@ -4,7 +4,8 @@ from __future__ import annotations
 import datetime
 
 import ckan.plugins.toolkit as tk
-from sqlalchemy import Column, Date, DateTime, ForeignKey, Integer, UnicodeText
+from sqlalchemy import (BigInteger, Column, Date, DateTime, ForeignKey, Integer, UnicodeText,
+                        UniqueConstraint)
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import relationship
 
@@ -123,3 +124,87 @@ class AccessRequestEvent(tk.BaseModel):
     action = Column(UnicodeText, nullable=False)  # submitted approved refused revoked ...
     note = Column(UnicodeText, nullable=False, default="")
     created = Column(DateTime, nullable=False, default=datetime.datetime.utcnow)
+
+
+class ExchangeNode(tk.BaseModel):
+    """A harvest source's credentials for its department node, kept out of the source's
+    config (which its viewers can read): the node-issued API token the harvester sends."""
+
+    __tablename__ = "govshare_exchange_node"
+
+    source_id = Column(UnicodeText, primary_key=True)   # harvest_source.id
+    api_token = Column(UnicodeText, nullable=False)
+    set_by = Column(UnicodeText, ForeignKey("user.id", ondelete="SET NULL"))
+    set_at = Column(DateTime, nullable=False, default=datetime.datetime.utcnow)
+
+
+class EntryLineage(tk.BaseModel):
+    """Where a harvested catalog entry came from, and why it was withdrawn if it was."""
+
+    __tablename__ = "govshare_entry_lineage"
+    __table_args__ = (UniqueConstraint("source_id", "remote_id"),)
+
+    package_id = Column(UnicodeText, ForeignKey("package.id", ondelete="CASCADE"),
+                        primary_key=True)
+    source_id = Column(UnicodeText, nullable=False, index=True)   # the node's harvest source
+    remote_id = Column(UnicodeText, nullable=False)               # the node's own id
+    remote_name = Column(UnicodeText, nullable=False, default="")
+    remote_modified = Column(UnicodeText, nullable=False, default="")
+    harvest_job_id = Column(UnicodeText, nullable=False)
+    harvest_object_id = Column(UnicodeText, nullable=False)
+    harvested = Column(DateTime, nullable=False, default=datetime.datetime.utcnow)
+    withdrawn = Column(DateTime)
+    withdrawn_reason = Column(UnicodeText, nullable=False, default="")
+
+    def as_dict(self) -> dict:
+        return {
+            "package_id": self.package_id, "source_id": self.source_id,
+            "remote_id": self.remote_id, "remote_name": self.remote_name,
+            "remote_modified": self.remote_modified, "harvest_job_id": self.harvest_job_id,
+            "harvest_object_id": self.harvest_object_id,
+            "harvested": _iso(self.harvested), "withdrawn": _iso(self.withdrawn),
+            "withdrawn_reason": self.withdrawn_reason,
+        }
+
+
+class FileLineage(tk.BaseModel):
+    """Where a harvested resource's file came from and what the transfer did with it.
+
+    ``transfer`` is copied (stored as received), converted (re-encoded to UTF-8, or a CSV
+    made from a spreadsheet: ``derived_from`` names the original resource), linked (open
+    data left at its address), not_copied (不予共享: never leaves the node) or failed
+    (``note`` says why; the entry keeps the resource's description without its data).
+    """
+
+    __tablename__ = "govshare_file_lineage"
+
+    resource_id = Column(UnicodeText, ForeignKey("resource.id", ondelete="CASCADE"),
+                         primary_key=True)
+    package_id = Column(UnicodeText, nullable=False, index=True)
+    source_id = Column(UnicodeText, nullable=False, index=True)
+    remote_id = Column(UnicodeText, nullable=False)
+    remote_url = Column(UnicodeText, nullable=False, default="")
+    harvest_job_id = Column(UnicodeText, nullable=False)
+    harvested = Column(DateTime, nullable=False, default=datetime.datetime.utcnow)
+    transfer = Column(UnicodeText, nullable=False)
+    size = Column(BigInteger)            # bytes stored on the platform
+    checksum = Column(UnicodeText)       # sha256 of the stored file
+    source_checksum = Column(UnicodeText)  # sha256 of the file as the node sent it
+    source_encoding = Column(UnicodeText)
+    derived_from = Column(UnicodeText)
+    note = Column(UnicodeText, nullable=False, default="")
+
+    def as_dict(self) -> dict:
+        return {
+            "resource_id": self.resource_id, "package_id": self.package_id,
+            "source_id": self.source_id, "remote_id": self.remote_id,
+            "remote_url": self.remote_url, "harvest_job_id": self.harvest_job_id,
+            "harvested": _iso(self.harvested), "transfer": self.transfer, "size": self.size,
+            "checksum": self.checksum, "source_checksum": self.source_checksum,
+            "source_encoding": self.source_encoding, "derived_from": self.derived_from,
+            "note": self.note,
+        }
+
+
+def _iso(value: datetime.datetime | None) -> str | None:
+    return value.isoformat() if value else None

@@ -4,8 +4,10 @@ from __future__ import annotations
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
+from ckanext.dcat.interfaces import IDCATRDFHarvester
 
 from . import facets, indexing, query, visibility
+from .exchange import dcat_lineage
 
 
 @tk.blanket.actions
@@ -21,6 +23,7 @@ class GovSharePlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IPackageController, inherit=True)
     p.implements(p.IFacets, inherit=True)
     p.implements(p.IPermissionLabels)
+    p.implements(IDCATRDFHarvester, inherit=True)
 
     # IConfigurer
     def update_config(self, config):
@@ -51,3 +54,16 @@ class GovSharePlugin(p.SingletonPlugin, DefaultTranslation):
 
     def get_user_dataset_labels(self, user_obj):
         return self._labels.get_user_dataset_labels(user_obj)
+
+    # IDCATRDFHarvester: DCAT nodes' entries get a department and lineage like ours
+    def before_create(self, harvest_object, dataset_dict, temp_dict):
+        dcat_lineage.default_department(harvest_object, dataset_dict)
+
+    def before_update(self, harvest_object, dataset_dict, temp_dict):
+        dcat_lineage.default_department(harvest_object, dataset_dict)
+
+    def after_create(self, harvest_object, dataset_dict, temp_dict):
+        dcat_lineage.record(harvest_object, dataset_dict)
+
+    def after_update(self, harvest_object, dataset_dict, temp_dict):
+        dcat_lineage.record(harvest_object, dataset_dict)

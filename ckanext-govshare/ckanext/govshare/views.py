@@ -9,9 +9,10 @@ from flask import Blueprint, Response
 import ckan.plugins.toolkit as tk
 
 from . import catalog_table, export
+from .exchange_views import exchange
 from .request_views import requests
 
-__all__ = ["classification", "catalog", "requests"]
+__all__ = ["classification", "catalog", "requests", "exchange"]
 
 classification = Blueprint("govshare_classification", __name__)
 catalog = Blueprint("govshare_catalog", __name__)

@@ -88,3 +88,14 @@ def access_request_list_schema(ignore_missing, unicode_safe, one_of, boolean_val
         "limit": [ignore_missing, natural_number_validator],
         "offset": [ignore_missing, natural_number_validator],
     }
+
+
+@tk.validator_args
+def exchange_lineage_schema(not_empty, unicode_safe, package_id_or_name_exists):
+    return {"id": [not_empty, unicode_safe, package_id_or_name_exists]}
+
+
+@tk.validator_args
+def exchange_token_schema(not_empty, unicode_safe, strip_value):
+    return {"source_id": [not_empty, unicode_safe],
+            "api_token": [not_empty, unicode_safe, strip_value]}

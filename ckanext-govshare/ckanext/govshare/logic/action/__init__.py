@@ -1,7 +1,10 @@
 """The govshare actions, a module per subject; the plugin's blanket exports ``__all__``."""
 from .access_requests import *  # noqa: F401,F403
 from .catalog import *  # noqa: F401,F403
+from .exchange import *  # noqa: F401,F403
+from .exchange_stats import *  # noqa: F401,F403
 from .visibility import *  # noqa: F401,F403
-from . import access_requests, catalog, visibility
+from . import access_requests, catalog, exchange, exchange_stats, visibility
 
-__all__ = catalog.__all__ + visibility.__all__ + access_requests.__all__
+__all__ = (catalog.__all__ + visibility.__all__ + access_requests.__all__ + exchange.__all__
+           + exchange_stats.__all__)

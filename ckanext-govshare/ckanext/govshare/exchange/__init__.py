@@ -1,0 +1,1 @@
+"""The data sharing exchange: harvesting department nodes into the platform."""
