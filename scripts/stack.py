@@ -42,17 +42,21 @@ VENV_BIN = REPO / ".venv" / "bin"
 SOLR_LAUNCHER = REPO / "config" / "solr" / "launcher" / "target"
 HOST = "127.0.0.1"
 DB_ROLE = "govshare"
-DATABASES = {"dev": "govshare", "test": "govshare_test", "node": "govshare_node"}
+DATABASES = {"dev": "govshare", "test": "govshare_test", "node": "govshare_node",
+             "bench": "govshare_bench"}
 # the DataStore's tables live apart, read through a role that can only SELECT
 DATASTORE_DATABASES = {"dev": "govshare_datastore", "test": "govshare_datastore_test"}
 DATASTORE_READER = "govshare_datastore_ro"
-SOLR_CORES = {"dev": "ckan", "test": "ckan_test", "stock": "ckan_stock", "node": "ckan_node"}
+SOLR_CORES = {"dev": "ckan", "test": "ckan_test", "stock": "ckan_stock", "node": "ckan_node",
+              "bench": "ckan_bench"}
 # the benchmark core and the node keep CKAN's own text analysis
 STOCK_TEXT_CORES = {"ckan_stock", "ckan_node"}
-REDIS_DBS = {"dev": 0, "test": 1, "stock": 2, "node": 3}
+REDIS_DBS = {"dev": 0, "test": 1, "stock": 2, "node": 3, "bench": 4}
 # the stock-search benchmark reads the development database into its own Solr core;
-# "node" is a department's own CKAN (stock, core plugins only) that the exchange harvests
-INI_FILES = {"dev": "ckan.ini", "test": "test.ini", "stock": "stock.ini", "node": "node.ini"}
+# "node" is a department's own CKAN (stock, core plugins only) that the exchange harvests;
+# "bench" an empty platform of its own for benchmarks (wiped by each benchmark run)
+INI_FILES = {"dev": "ckan.ini", "test": "test.ini", "stock": "stock.ini", "node": "node.ini",
+             "bench": "bench.ini"}
 NODE_ADMIN = "node_admin"
 MIN_JAVA = 11
 
@@ -369,14 +373,26 @@ def refresh_solr_config(settings: Settings) -> bool:
     before = {p: p.read_bytes() for p in home.glob("*/conf/*") if p.is_file()}
     write_solr_home(settings)
     after = {p: p.read_bytes() for p in home.glob("*/conf/*") if p.is_file()}
-    if before == after:
+    if before == after and set(SOLR_CORES.values()) <= loaded_cores(settings):
         return False
     for core in SOLR_CORES.values():
-        url = (f"http://{HOST}:{settings.solr_port}/solr/admin/cores?action=RELOAD&core={core}")
+        # a core added since Solr started is created, the others reloaded
+        query = (f"action=RELOAD&core={core}" if core in loaded_cores(settings)
+                 else f"action=CREATE&name={core}&instanceDir={core}")
+        url = f"http://{HOST}:{settings.solr_port}/solr/admin/cores?{query}"
         if not http_ok(url):
             raise StackError(f"Solr did not reload core {core} with the new configuration; "
                              f"see {settings.path('solr', 'solr.log')}")
     return True
+
+
+def loaded_cores(settings: Settings) -> set[str]:
+    url = f"http://{HOST}:{settings.solr_port}/solr/admin/cores?action=STATUS&wt=json"
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return set(json.load(response).get("status", {}))
+    except (urllib.error.URLError, OSError, ValueError):
+        return set()
 
 
 def write_solr_home(settings: Settings) -> Path:
@@ -449,9 +465,11 @@ def datastore_url(settings: Settings, env: str, role: str, password: str) -> str
 
 def write_ini(settings: Settings, env: str, values: dict[str, str]) -> Path:
     """The machine-specific top of the config chain: URLs, ports, paths and secrets."""
-    template = {"test": "test.ini", "node": "node.ini"}.get(env, "development.ini")
+    template = {"test": "test.ini", "node": "node.ini", "bench": "bench.ini"}.get(
+        env, "development.ini")
     path = ini_path(settings, env)
-    storage = settings.path({"test": "storage-test", "node": "storage-node"}.get(env, "storage"))
+    storage = settings.path({"test": "storage-test", "node": "storage-node",
+                             "bench": "storage-bench"}.get(env, "storage"))
     storage.mkdir(parents=True, exist_ok=True)
     db_url = (f"postgresql://{DB_ROLE}:{values['db_password']}@{HOST}:{settings.pg_port}/"
               f"{DATABASES.get(env, DATABASES['dev'])}")

@@ -32,7 +32,8 @@ def test_compose_file_is_valid_with_the_example_environment(env_file):
 
     assert result.returncode == 0, result.stderr
     services = yaml.safe_load(result.stdout)["services"]
-    assert set(services) == {"ckan", "worker", "nginx", "db", "solr", "redis"}
+    assert set(services) == {"ckan", "worker", "harvest-gather", "harvest-fetch",
+                             "exchange-watch", "nginx", "db", "solr", "redis"}
     assert all("healthcheck" in service for service in services.values())
 
 
@@ -42,6 +43,10 @@ def test_ckan_and_worker_run_on_the_official_base_with_env_config(env_file):
     assert services["ckan"]["build"]["dockerfile"].endswith("docker/ckan/Dockerfile")
     assert services["worker"]["image"] == services["ckan"]["image"]
     assert "jobs" in services["worker"]["command"]
+    for consumer in ("harvest-gather", "harvest-fetch", "exchange-watch"):
+        assert services[consumer]["image"] == services["ckan"]["image"]
+        assert services[consumer]["environment"] == services["worker"]["environment"]
+        assert services[consumer]["volumes"] == services["worker"]["volumes"]
     assert services["ckan"]["environment"]["CKAN_SOLR_URL"] == "http://solr:8983/solr/ckan"
     assert "FROM ckan/ckan-base:2.11" in (DOCKER / "ckan" / "Dockerfile").read_text()
     assert "FROM ckan/ckan-solr:2.11-solr9" in (DOCKER / "solr" / "Dockerfile").read_text()
