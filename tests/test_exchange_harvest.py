@@ -432,3 +432,99 @@ def test_fetch_consumer_killed_mid_job(first, platform, node):
     for name in names:
         resources = central(name)["resources"]
         assert len(resources) == 1 and stored_bytes(resources[0]) == f"编号\n{name}\n".encode()
+
+
+# --- sources that are not CKAN ------------------------------------------------------------------
+
+class StaticFiles:
+    """A department web server publishing files (a catalog template, a DCAT catalog)."""
+
+    def __init__(self, directory: Path):
+        handler = lambda *args: http.server.SimpleHTTPRequestHandler(  # noqa: E731
+            *args, directory=str(directory))
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.server.RequestHandlerClass.log_message = lambda *args: None
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def url(self, name: str) -> str:
+        return f"http://127.0.0.1:{self.server.server_port}/{name}"
+
+    def close(self) -> None:
+        self.server.shutdown()
+
+
+def template_workbook(titles: list[str]) -> bytes:
+    """A department's catalog, filled into the national template."""
+    from ckanext.govshare import catalog_table
+    packages = [{"title": title, "notes": f"{title}：按模板报送。", "classification": "101004",
+                 "format_category": "2", "format_type": "xlsx", "share_type": "unconditional",
+                 "open_type": "not_open", "update_cycle": "quarterly", "data_grade": "general",
+                 "sensitivity": "L2", "data_items": ITEMS, "tags": [{"name": "模板"}]}
+                for title in titles]
+    out = io.BytesIO()
+    catalog_table.write_xlsx(*catalog_table.rows(packages), out)
+    return out.getvalue()
+
+
+def test_catalog_file_source(platform, tmp_path):
+    files = StaticFiles(tmp_path)
+    try:
+        (tmp_path / "catalog.xlsx").write_bytes(template_workbook(["企业登记信息", "社保参保信息"]))
+        source = create_source(platform, files.url("catalog.xlsx"), "govshare_catalog_file",
+                               config={}, name="catalog-file")
+        result = report(harvest(platform, source))
+        assert result["states"] == ["COMPLETE", "COMPLETE"] and not result["errors"], result
+        entries = {central(name)["title"]: central(name) for name in central_names(source["id"])}
+        assert set(entries) == {"企业登记信息", "社保参保信息"}
+        entry = entries["企业登记信息"]
+        assert (entry["share_type"], entry["open_type"], entry["update_cycle"],
+                entry["sensitivity"]) == ("unconditional", "not_open", "quarterly", "L2")
+        assert entry["owner_org"] == platform["department"]["id"]
+        assert entry["resource_code"].startswith("101004/")
+        # the department drops a row from its template: the entry is withdrawn
+        (tmp_path / "catalog.xlsx").write_bytes(template_workbook(["企业登记信息"]))
+        harvest(platform, source)
+        assert central(entries["社保参保信息"]["id"])["state"] == "deleted"
+        assert central(entries["企业登记信息"]["id"])["state"] == "active"
+    finally:
+        files.close()
+
+
+def test_dcat_source_with_our_profile(first, platform, tmp_path):
+    from ckanext.dcat.processors import RDFSerializer
+    profiles = ["euro_dcat_ap_3", "euro_dcat_ap_scheming", "govshare_dcat_ap"]
+    published = {**central("renkou-tongji"), "id": "dcat-node-entry-1", "name": "dcat-entry",
+                 "title": "DCAT 节点：常住人口", "resource_code": "",
+                 "resources": [{"id": "dcat-res-1", "name": "人口.csv", "format": "CSV",
+                                "url": "http://data.example.gov.cn/renkou.csv"}]}
+    (tmp_path / "catalog.ttl").write_text(RDFSerializer(profiles=profiles).serialize_catalog(
+        {}, dataset_dicts=[published], _format="turtle"))
+    files = StaticFiles(tmp_path)
+    try:
+        source = create_source(platform, files.url("catalog.ttl"), "dcat_rdf",
+                               config={"profiles": profiles}, name="dcat-node")
+        result = report(harvest(platform, source))
+    finally:
+        files.close()
+    assert result["states"] == ["COMPLETE"] and not result["errors"], result
+    row = model.Session.query(EntryLineage).filter_by(source_id=source["id"]).one()
+    entry = central(row.package_id)
+    assert entry["title"] == "DCAT 节点：常住人口"
+    assert (entry["share_type"], entry["open_type"], entry["classification"]) == (
+        "unconditional", "open", "101004")
+    assert entry["owner_org"] == platform["department"]["id"]
+    assert entry["resources"][0]["url"] == "http://data.example.gov.cn/renkou.csv"
+
+
+def test_token_page(first, app, platform):
+    bureau = {"Authorization": factories.APIToken(user=platform["bureau"]["name"])["token"]}
+    url = f"/exchange/node/{first['source']['name']}/token"
+    page = app.get(url, headers=bureau, status=200).get_data(as_text=True)
+    assert 'name="api_token"' in page and first["token"] not in page
+    empty = app.post(url, headers=bureau, data={"api_token": " "}, status=400)
+    assert "api_token" in empty.get_data(as_text=True)
+    app.post(url, headers=bureau, data={"api_token": first["token"]}, follow_redirects=False,
+             status=302)
+    stranger = {"Authorization": factories.APIToken(user=factories.User()["name"])["token"]}
+    app.get(url, headers=stranger, status=403)
+    app.get("/exchange/node/no-such-source/token", headers=bureau, status=404)

@@ -200,3 +200,33 @@ def export_xlsx():
 def _attachment(body: bytes, mimetype: str, extension: str) -> Response:
     return Response(body, mimetype=mimetype, headers={
         "Content-Disposition": f'attachment; filename="govshare-exchange.{extension}"'})
+
+
+@exchange.route("/exchange/node/<source>/token", methods=["GET", "POST"])
+def node_token(source: str):
+    """Set, replace or forget the token a source shows its node; the token is never shown.
+    For the source's department admins and the data bureau."""
+    data = {"source_id": source}
+    errors: dict[str, list[str]] = {}
+    try:
+        if tk.request.method == "POST":
+            if tk.request.form.get("forget"):
+                tk.get_action("govshare_exchange_token_delete")(_context(), data)
+                tk.h.flash_success(tk._("The token was forgotten; the next run reads only "
+                                        "what the node shows to everyone"))
+            else:
+                tk.get_action("govshare_exchange_token_set")(
+                    _context(), {**data, "api_token": tk.request.form.get("api_token", "")})
+                tk.h.flash_success(tk._("The token was saved"))
+            return tk.redirect_to("govshare_exchange.node_token", source=source)
+        status = tk.get_action("govshare_exchange_token_status")(_context(), data)
+    except tk.ObjectNotFound as error:
+        return tk.abort(404, str(error))
+    except tk.NotAuthorized as error:
+        return tk.abort(403, str(error) or tk._("Not authorized"))
+    except tk.ValidationError as error:
+        errors = error.error_dict
+        status = tk.get_action("govshare_exchange_token_status")(_context(), data)
+    return tk.render("govshare/exchange/token.html", {
+        "source": tk.get_action("package_show")(_context(), {"id": source}),
+        "status": status, "errors": errors}), 400 if errors else 200

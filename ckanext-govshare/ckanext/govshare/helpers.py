@@ -112,10 +112,5 @@ def govshare_lineage(pkg_dict: dict) -> dict | None:
 
 def govshare_transfer_label(transfer: str) -> str:
     """What the exchange did with a harvested file, in the reader's language."""
-    return {
-        "copied": tk._("Copied to the platform"),
-        "converted": tk._("Converted (UTF-8 / CSV)"),
-        "linked": tk._("Left at its address (open data)"),
-        "not_copied": tk._("Not copied (不予共享)"),
-        "failed": tk._("Not copied: failed"),
-    }.get(transfer, transfer)
+    from .exchange_views import transfer_labels
+    return transfer_labels().get(transfer, transfer)

@@ -57,10 +57,10 @@ class GovSharePlugin(p.SingletonPlugin, DefaultTranslation):
 
     # IDCATRDFHarvester: DCAT nodes' entries get a department and lineage like ours
     def before_create(self, harvest_object, dataset_dict, temp_dict):
-        dcat_lineage.default_department(harvest_object, dataset_dict)
+        dcat_lineage.prepare(harvest_object, dataset_dict)
 
     def before_update(self, harvest_object, dataset_dict, temp_dict):
-        dcat_lineage.default_department(harvest_object, dataset_dict)
+        dcat_lineage.prepare(harvest_object, dataset_dict, updating=True)
 
     def after_create(self, harvest_object, dataset_dict, temp_dict):
         dcat_lineage.record(harvest_object, dataset_dict)

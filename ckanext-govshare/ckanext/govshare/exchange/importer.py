@@ -56,7 +56,7 @@ def import_entry(harvest_object, node_package: dict, config: dict, default_org: 
         _make_current(harvest_object, existing["id"])
         return "unchanged"
     entry = mapping.entry(node_package, config, default_org)
-    _keep_or_drop_code(entry, existing)
+    keep_or_drop_code(entry, existing)
     plan = FilePlan()
     try:
         _plan_files(plan, node_package, entry, existing, config, client, report)
@@ -142,7 +142,7 @@ def _same_version(existing: dict, node_package: dict, source_id: str) -> bool:
                 and row.remote_id not in lineage.with_failed_files(source_id))
 
 
-def _keep_or_drop_code(entry: dict, existing: dict | None) -> None:
+def keep_or_drop_code(entry: dict, existing: dict | None) -> None:
     """A code, once issued, stays; a node's code is kept unless another entry holds it."""
     if existing and existing.get("resource_code"):
         entry["resource_code"] = existing["resource_code"]

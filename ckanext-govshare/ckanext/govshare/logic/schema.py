@@ -98,4 +98,4 @@ def exchange_lineage_schema(not_empty, unicode_safe, package_id_or_name_exists):
 @tk.validator_args
 def exchange_token_schema(not_empty, unicode_safe, strip_value):
     return {"source_id": [not_empty, unicode_safe],
-            "api_token": [not_empty, unicode_safe, strip_value]}
+            "api_token": [strip_value, not_empty, unicode_safe]}
