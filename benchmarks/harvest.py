@@ -209,10 +209,13 @@ class Api:
             session = self.local.session = requests.Session()
             session.headers["Authorization"] = self.token
         url = f"{self.url}/api/3/action/{action}"
-        if files:
-            response = session.post(url, data=data, files=files, timeout=120)
-        else:
-            response = session.post(url, json=data, timeout=120)
+        try:
+            if files:
+                response = session.post(url, data=data, files=files, timeout=120)
+            else:
+                response = session.post(url, json=data, timeout=120)
+        except requests.RequestException as error:
+            raise BenchError(f"{action} at {self.url} could not be asked: {error}") from None
         try:
             body = response.json()
         except ValueError:
@@ -319,6 +322,15 @@ def fill_node(node: Api, entries: list[Entry], threads: int) -> float:
 
 def node_count(node: Api) -> int:
     return node.call("package_search", q="*:*", rows=0, include_private=True)["count"]
+
+
+def check_node(node: Api, entries: list[Entry]) -> None:
+    """The node holds exactly this run's entries (the exchange tests reset the same node)."""
+    found = node_count(node)
+    if found != len(entries) or not node.call("package_search", q=f"name:{entries[0].name}",
+                                              rows=0)["count"]:
+        raise BenchError(f"the node changed under the benchmark ({found} entries, not "
+                         f"{len(entries)}): was tests/test_exchange_harvest.py run meanwhile?")
 
 
 # --- the harvesters -----------------------------------------------------------------------
@@ -431,6 +443,7 @@ def run_harvester(harvester: Harvester, node: Api, entries: list[Entry], args,
     job = wait_for_job(platform, job["id"], source["id"], len(entries),
                        finish_via_api=harvester.finisher is None, stall=args.stall_timeout)
     wall = time.monotonic() - wall
+    check_node(node, entries)
     return measure(harvester, platform, job, entries, wall,
                    deliveries=sum(count_lines(logs[f"fetch-{n}"], "Received harvest object id")
                                   for n in range(1, args.fetch_consumers + 1)))
@@ -582,11 +595,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 
 def prepare_node(entries: list[Entry], reuse: bool) -> tuple[Api, float | None]:
+    """The filled node and the seconds filling took (None when reused as it was)."""
     if reuse:
         node = node_api()
-        if node_count(node) != len(entries):
-            raise BenchError(f"the node holds {node_count(node)} entries, not {len(entries)}: "
-                             f"run without --reuse-node")
+        check_node(node, entries)
         return node, None
     say("resetting the department node")
     stack("node-reset")
@@ -594,9 +606,7 @@ def prepare_node(entries: list[Entry], reuse: bool) -> tuple[Api, float | None]:
     seconds = fill_node(node, entries, FILL_THREADS)
     say(f"node filled: {len(entries)} entries in {seconds:.1f} s "
         f"({len(entries) / seconds:.1f}/s)")
-    if node_count(node) != len(entries):
-        raise BenchError(f"the node lists {node_count(node)} entries after filling, "
-                         f"not {len(entries)}")
+    check_node(node, entries)
     return node, seconds
 
 
@@ -609,10 +619,8 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, terminate)
     entries = generate(args.entries, args.seed)
     processes = Processes()
-    node_started = False
+    node_started = not args.reuse_node
     try:
-        if not args.reuse_node:
-            node_started = True
         node, fill_seconds = prepare_node(entries, args.reuse_node)
         write_stock_ini()
         results = []
