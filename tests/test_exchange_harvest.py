@@ -215,6 +215,7 @@ def first(platform, node):
     internal = node.entry("hukou-qianyi", "户籍迁移登记", share="有条件共享", open_="不予开放",
                           private=True, 信息资源代码="not-a-code")
     node.upload(internal["id"], "qianyi.xlsx", XLSX, "XLSX")
+    node.upload(internal["id"], "broken.xlsx", b"not a workbook at all", "XLSX")
     secret = node.entry("shehui-jiuzhu", "社会救助对象", share="不予共享", open_="不予开放",
                         private=True)
     node.upload(secret["id"], "jiuzhu.csv", "姓名,身份证号\n张三,350102\n".encode(), "CSV")
@@ -234,8 +235,10 @@ def test_first_harvest_matches_the_node(first, node):
     result = report(first["job"])
     assert result["gather_errors"] == []
     assert result["objects"] == 4 and result["states"] == ["COMPLETE"] * 4
-    assert list(result["errors"]) == ["Transfer"]  # only the file over the limit
+    # the file over the limit, and the workbook that is no workbook: reported, not skipped
+    assert sorted(result["errors"]) == ["Conversion", "Transfer"]
     assert "1 MB" in result["errors"]["Transfer"][0]
+    assert result["errors"]["Conversion"][0].startswith("broken.xlsx: ")
     names = central_names(first["source"]["id"])
     assert names == {"renkou-tongji", "hukou-qianyi", "shehui-jiuzhu", "da-wenjian"}
     for name in names:
@@ -269,7 +272,9 @@ def test_files_are_copied_converted_or_kept_at_the_node(first):
     assert files[gbk["id"]].checksum == hashlib.sha256(GBK_TEXT.encode()).hexdigest()
     assert files[utf8["id"]].transfer == "copied"
 
-    sheet, made_csv = central("hukou-qianyi")["resources"]
+    sheet, made_csv, broken = central("hukou-qianyi")["resources"]
+    assert stored_bytes(broken) == b"not a workbook at all"  # kept as it came
+    assert files[broken["id"]].transfer == "copied" and files[broken["id"]].note
     assert stored_bytes(sheet) == XLSX
     assert sheet["url_type"] == "upload" and made_csv["format"] == "CSV"
     assert stored_bytes(made_csv).decode() == "区县名称,人口数\r\n鼓楼区,690000\r\n"
@@ -287,8 +292,9 @@ def test_files_are_copied_converted_or_kept_at_the_node(first):
     assert "limit" in files[big["id"]].note or "上限" in files[big["id"]].note
 
 
-def test_lineage_through_the_api_and_on_the_page(first, app, platform):
-    lineage = helpers.call_action("govshare_lineage_show", id="renkou-tongji")
+def test_lineage_through_the_api_and_on_the_page(first, app, platform, node):
+    lineage = helpers.call_action("govshare_lineage_show",
+                                  context={"user": platform["bureau"]["name"]}, id="renkou-tongji")
     assert lineage["source_id"] == first["source"]["id"]
     assert lineage["remote_id"] == first["ids"]["renkou-tongji"]
     assert lineage["harvest_job_id"] == first["job"]["id"]
@@ -296,6 +302,12 @@ def test_lineage_through_the_api_and_on_the_page(first, app, platform):
     assert all(len(f["checksum"]) == 64 for f in lineage["files"])
     page = app.get("/dataset/renkou-tongji", status=200).body
     assert first["ids"]["renkou-tongji"] in page and "节点 node-tongji" in page
+    # the public sees where an open entry came from, but not the node's network address
+    assert node.url not in page
+    public = helpers.call_action("govshare_lineage_show", context={"user": "",
+                                 "ignore_auth": False}, id="renkou-tongji")
+    assert public["source_url"] == "" and {f["remote_url"] for f in public["files"]} == {""}
+    assert lineage["source_url"] == node.url  # the bureau sees it
     # the token is never shown, and a stranger may not read its status
     status = helpers.call_action("govshare_exchange_token_status",
                                  context={"user": platform["bureau"]["name"]},

@@ -4,6 +4,7 @@ from __future__ import annotations
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
+from ... import data_access
 from ...exchange import credentials, lineage
 from ..checks import authorized_and_valid
 from ..schema import exchange_lineage_schema, exchange_token_schema
@@ -30,7 +31,18 @@ def govshare_lineage_show(context, data_dict):
     data = authorized_and_valid("govshare_lineage_show", exchange_lineage_schema, context,
                                 data_dict)
     package = model.Package.get(data["id"])
-    return lineage.show(package.id)
+    found = lineage.show(package.id)
+    user = model.User.get(context.get("user") or "")
+    if found and not (data_access.is_staff(user) or (user and user.sysadmin)):
+        _hide_node_addresses(found)
+    return found
+
+
+def _hide_node_addresses(found: dict) -> None:
+    """Nodes sit on the government network: their addresses are for government staff."""
+    found["source_url"] = ""
+    for row in found["files"]:
+        row["remote_url"] = ""
 
 
 def govshare_exchange_token_set(context, data_dict):
