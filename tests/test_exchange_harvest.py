@@ -393,7 +393,8 @@ def test_validation_failure_then_fix(first, platform, node):
     job = harvest(platform, first["source"])
     result = report(job)
     assert result["states"].count("ERROR") == 1, result  # (the other: the big file, retried)
-    assert len(result["errors"]["Import"]) == 1 and "data_grade" in result["errors"]["Import"][0]
+    # (one message; a slow machine may re-queue the object and report it a second time)
+    assert len(set(result["errors"]["Import"])) == 1 and "data_grade" in result["errors"]["Import"][0]
     assert model.Package.get("cuowu-tiaomu") is None  # nothing half-created
     node.call("package_patch", id=bad["id"],
               extras=[{"key": k, "value": ("一般数据" if k == "数据级别" else v)}
@@ -424,7 +425,7 @@ def test_fetch_consumer_killed_mid_job(first, platform, node):
     model.Session.remove()
     assert model.Session.query(HarvestObject).filter_by(
         harvest_job_id=job["id"], state="COMPLETE").count() < len(names)
-    time.sleep(21)  # longer than requeue_after in test.ini: the claim is now abandoned
+    time.sleep(31)  # longer than requeue_after in test.ini: the claim is now abandoned
     platform["consumers"].restart("fetch")
     deadline = time.monotonic() + 240
     from ckanext.harvest.model import HarvestJob
