@@ -2,51 +2,58 @@
 """Harvest throughput: one department node harvested into an empty platform, by our
 exchange harvester and by ckanext-harvest's stock CKAN harvester, side by side.
 
-What is measured
-  A node (stock CKAN, `scripts/stack.py node-reset`) is filled once with --entries Chinese
-  catalog entries (reproducible from --seed), each with the extras our source mapping reads
-  (资源分类, 共享类型, 开放类型, 更新周期, 数据级别, 信息项 ...; ~55 % 无条件共享, ~35 %
-  有条件共享, ~10 % 不予共享) and one uploaded CSV of a few hundred bytes to a few KB
-  (~10 % GBK-encoded). Then, for each harvester in turn, the bench platform (.run/bench.ini:
-  database govshare_bench, Solr core ckan_bench, Redis db 4, site id govshare-bench) is
-  wiped, given one department, a sysadmin and a harvest source for the node, and one harvest
-  job is run through real queues: 1 gather consumer and --fetch-consumers fetch consumers,
-  each a `ckan harvester ...-consumer` process.
+The node
+  Stock CKAN 2.11 with the settings of `scripts/stack.py node-reset` (.run/node.ini), but a
+  node of the benchmark's own, so the exchange tests (which reset the shared node) cannot
+  wipe it mid-run: schema bench_node in the node database, site id govshare-bench-node in
+  the node Solr core, files in .run/storage-bench-node, port --node-port (5052); generated
+  settings in .run/bench-node.ini. It is filled once with --entries Chinese catalog entries
+  (reproducible from --seed) through its API by 8 threads, each entry with the extras our
+  source mapping reads (资源分类, 共享类型, 开放类型, 更新周期, 数据级别, 信息项 ...; ~55 %
+  无条件共享, ~35 % 有条件共享, ~10 % 不予共享) and one uploaded CSV of a few hundred bytes to a
+  few KB (~10 % GBK-encoded). All entries are public: the stock harvester sees no others.
+
+The platform, per harvester
+  The bench platform (.run/bench.ini: database govshare_bench, Solr core ckan_bench, Redis
+  db 4, site id govshare-bench) is wiped, given one department, a sysadmin and a harvest
+  source for the node, and one harvest job is run through real queues: 1 gather consumer and
+  --fetch-consumers fetch consumers (`ckan harvester gather-consumer|fetch-consumer`).
 
   * ours:  source type govshare_node with the mapping of tests/test_exchange_harvest.py on
-           our full platform (.run/bench.ini); every shared file is downloaded from the
-           node, checksummed, GBK converted to UTF-8 and stored; lineage is recorded.
-           Jobs are finished by `ckan govshare exchange watch` (what `make up` runs).
-  * stock: source type ckan (CKANHarvester, token as "api_key") on a stock platform:
-           .run/bench-stock.ini (generated) = bench.ini with only the activity, harvest
-           and ckan_harvester plugins. Resources stay links to the node (nothing is
+           our full platform; every shared file is downloaded from the node, checksummed,
+           converted (GBK to UTF-8) and stored, and lineage is recorded. Jobs are finished
+           by `ckan govshare exchange watch` (what `make up` runs).
+  * stock: source type ckan (CKANHarvester; the node token as "api_key") on a stock
+           platform: .run/bench-stock.ini (generated) is bench.ini with only the activity,
+           harvest and ckan_harvester plugins. Resources stay links to the node (nothing is
            downloaded), so it does less work per dataset. Jobs are finished by calling
-           harvest_jobs_run through the API (ckanext-harvest's own `harvester run`).
+           harvest_jobs_run through the API (what ckanext-harvest's `harvester run` does).
 
-  Time is the job's own: from its creation (harvest_job_create, queued at once) to its
-  finish, which ckanext-harvest sets to the last object's import_finished, so how often the
-  job is checked does not change it. Then, through the platform's Action API: datasets in
-  the platform (package_search, private included), lost (node titles missing), duplicates
-  (platform datasets beyond one per node entry; titles are unique at the node), errors
-  (objects with an error, plus gather errors) and, for ours, the files stored (expected:
-  one per entry that is not 不予共享, whose data must stay at the node).
+What is measured
+  Seconds: the job's own, from its creation (harvest_job_create, queued at once, consumers
+  already running) to its finish, which ckanext-harvest sets to the last object's
+  import_finished (so how often the job is checked does not change it). Then, through the
+  platform's API: datasets (package_search, private included), lost (node titles missing),
+  duplicates (platform datasets beyond one per node entry; titles are unique at the node),
+  errors (objects with an error, plus gather errors); datasets/min counts the node's entries
+  found. For ours also the files stored (expected: one per entry that is not 不予共享, whose
+  data must stay at the node). Target: ≥ 600 datasets/min (10 × data.gov's reported ~60/min)
+  with none lost and none duplicated.
 
-  The driver imports no CKAN: it runs `ckan` commands and talks HTTP to the node and to a
-  temporary web server for the bench platform (--port). Every process it starts (consumers,
-  web servers, the node unless --keep-node) is stopped on exit, Ctrl-C included. Logs:
-  .run/bench-<harvester>-<process>.log. The target: ≥ 600 datasets/min (10 × data.gov's
-  reported ~60/min) with none lost and none duplicated.
+The driver imports no CKAN: it runs `ckan` commands and talks HTTP to the node and to a
+temporary web server for the bench platform (--port, 5061). Every process it starts
+(consumers, web servers, the node unless --keep-node) is stopped on exit, Ctrl-C included.
+Logs: .run/bench-<harvester>-<process>.log and .run/bench-node-web.log.
 
-    python3 scripts/stack.py services      # PostgreSQL, Redis, Solr
+    python3 scripts/stack.py services      # PostgreSQL, Redis and Solr running
     .venv/bin/python benchmarks/harvest.py --entries 2000 --json benchmarks/results/harvest.json
-
-Note: the node is the one the exchange tests use (port 5051, database govshare_node): do not
-run this while tests/test_exchange_harvest.py runs.
+    .venv/bin/python benchmarks/harvest.py --keep-node ...   # then --reuse-node: no refill
 """
 from __future__ import annotations
 
 import argparse
 import concurrent.futures
+import configparser
 import datetime
 import json
 import os
@@ -63,15 +70,20 @@ from pathlib import Path
 from typing import Callable
 
 import click
+import psycopg2
 import requests
 
 REPO = Path(__file__).resolve().parent.parent
 RUN_DIR = Path(os.environ.get("GOVSHARE_RUN_DIR", REPO / ".run"))
 CKAN = REPO / ".venv" / "bin" / "ckan"
-STACK = REPO / "scripts" / "stack.py"
 BENCH_INI = RUN_DIR / "bench.ini"
 STOCK_INI = RUN_DIR / "bench-stock.ini"
 STORAGE = RUN_DIR / "storage-bench"
+NODE_INI = RUN_DIR / "bench-node.ini"
+NODE_ENV = RUN_DIR / "bench-node.env"     # the running node's address, token and pid
+NODE_STORAGE = RUN_DIR / "storage-bench-node"
+NODE_SCHEMA = "bench_node"                # in the node's database, beside the tests' tables
+NODE_SITE_ID = "govshare-bench-node"      # in the node's Solr core, beside the tests' entries
 HOST = "127.0.0.1"
 TARGET_PER_MINUTE = 600
 POLL_SECONDS = 2
@@ -250,15 +262,10 @@ class Processes:
     def __init__(self):
         self.running: list[subprocess.Popen] = []
 
-    def start(self, args: list[str], log: Path) -> subprocess.Popen:
-        with open(log, "wb") as out:
-            process = subprocess.Popen(args, stdout=out, stderr=subprocess.STDOUT,
-                                       stdin=subprocess.DEVNULL, start_new_session=True)
+    def start_ckan(self, ini: Path, args: list[str], log: Path) -> subprocess.Popen:
+        process = start_process([str(CKAN), "-c", str(ini), *args], log)
         self.running.append(process)
         return process
-
-    def start_ckan(self, ini: Path, args: list[str], log: Path) -> subprocess.Popen:
-        return self.start([str(CKAN), "-c", str(ini), *args], log)
 
     def stop_all(self) -> None:
         for process in reversed(self.running):
@@ -274,6 +281,13 @@ class Processes:
         self.running.clear()
 
 
+def start_process(args: list[str], log: Path) -> subprocess.Popen:
+    """A process in a session of its own (so Ctrl-C reaches it only through us)."""
+    with open(log, "wb") as out:
+        return subprocess.Popen(args, stdout=out, stderr=subprocess.STDOUT,
+                                stdin=subprocess.DEVNULL, start_new_session=True)
+
+
 def ckan(ini: Path, *args: str) -> str:
     """A CKAN command's output, or its last error line as a BenchError."""
     result = subprocess.run([str(CKAN), "-c", str(ini), *args], capture_output=True, text=True,
@@ -284,19 +298,87 @@ def ckan(ini: Path, *args: str) -> str:
     return result.stdout
 
 
-def stack(command: str) -> None:
-    result = subprocess.run([sys.executable, str(STACK), command], capture_output=True,
-                            text=True, check=False)
-    if result.returncode != 0:
-        raise BenchError(f"stack.py {command} failed: {result.stderr.strip()}")
+def make_sysadmin(ini: Path) -> str:
+    """A new sysadmin on the instance; its API token."""
+    ckan(ini, "user", "add", ADMIN, f"email={ADMIN}@bench.invalid",
+         f"password={secrets.token_urlsafe(12)}")
+    ckan(ini, "sysadmin", "add", ADMIN)
+    return ckan(ini, "user", "token", "add", ADMIN, "benchmark").strip().splitlines()[-1].strip()
+
+
+def ini_value(path: Path, key: str) -> str:
+    parser = configparser.RawConfigParser(strict=False)
+    parser.read(path, encoding="utf-8")
+    return parser.get("app:main", key)
+
+
+def write_private(path: Path, text: str) -> None:
+    """Generated settings hold secrets: readable by the owner only."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        out.write(text)
 
 
 # --- the node -----------------------------------------------------------------------------
 
-def node_api() -> Api:
-    values = dict(line.split("=", 1) for line in (RUN_DIR / "node.env").read_text().splitlines()
-                  if "=" in line)
-    return Api(values["GOVSHARE_NODE_URL"], values["GOVSHARE_NODE_TOKEN"])
+def write_node_ini(port: int) -> None:
+    """The node's settings: stack.py's .run/node.ini (stock CKAN) with a database schema,
+    Solr site id, file store and port of its own."""
+    url = ini_value(RUN_DIR / "node.ini", "sqlalchemy.url")
+    logging_sections = (REPO / "config" / "logging.ini").read_text()
+    write_private(NODE_INI, "\n".join([
+        "# Generated by benchmarks/harvest.py: the benchmark's own department node.",
+        "[app:main]", "use = config:node.ini",
+        f"sqlalchemy.url = {url}?options=-csearch_path={NODE_SCHEMA}",
+        f"ckan.site_id = {NODE_SITE_ID}", f"ckan.site_url = http://{HOST}:{port}",
+        f"ckan.storage_path = {NODE_STORAGE}"]) + "\n\n" + logging_sections)
+
+
+def start_node(port: int) -> Api:
+    """A node with nothing in it, running, and remembered in NODE_ENV."""
+    stop_kept_node()
+    write_node_ini(port)
+    with psycopg2.connect(ini_value(RUN_DIR / "node.ini", "sqlalchemy.url")) as connection:
+        connection.cursor().execute(f"CREATE SCHEMA IF NOT EXISTS {NODE_SCHEMA}")
+    connection.close()
+    ckan(NODE_INI, "db", "clean", "--yes")
+    ckan(NODE_INI, "db", "init")
+    ckan(NODE_INI, "search-index", "clear")
+    shutil.rmtree(NODE_STORAGE, ignore_errors=True)
+    NODE_STORAGE.mkdir(parents=True)
+    token = make_sysadmin(NODE_INI)
+    url, log = f"http://{HOST}:{port}", RUN_DIR / "bench-node-web.log"
+    process = start_process([str(CKAN), "-c", str(NODE_INI), "run", "--host", HOST, "--port",
+                             str(port), "--disable-reloader", "--threaded"], log)
+    write_private(NODE_ENV, f"URL={url}\nTOKEN={token}\nPID={process.pid}\n")
+    wait_for_api(url, process, log)
+    return Api(url, token)
+
+
+def kept_node() -> dict[str, str]:
+    if not NODE_ENV.exists():
+        return {}
+    return dict(line.split("=", 1) for line in NODE_ENV.read_text().splitlines() if "=" in line)
+
+
+def stop_kept_node() -> None:
+    """Stop the node this benchmark started (now, or in a --keep-node run), by its pid."""
+    pid = int(kept_node().get("PID", 0))
+    if pid and str(NODE_INI) in process_command(pid):
+        os.killpg(pid, signal.SIGTERM)
+        deadline = time.monotonic() + 20
+        while process_command(pid) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        if process_command(pid):
+            os.killpg(pid, signal.SIGKILL)
+    NODE_ENV.unlink(missing_ok=True)
+
+
+def process_command(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return ""
 
 
 def fill_node(node: Api, entries: list[Entry], threads: int) -> float:
@@ -320,17 +402,13 @@ def fill_node(node: Api, entries: list[Entry], threads: int) -> float:
     return time.monotonic() - started
 
 
-def node_count(node: Api) -> int:
-    return node.call("package_search", q="*:*", rows=0, include_private=True)["count"]
-
-
 def check_node(node: Api, entries: list[Entry]) -> None:
-    """The node holds exactly this run's entries (the exchange tests reset the same node)."""
-    found = node_count(node)
+    """The node holds exactly this run's entries."""
+    found = node.call("package_search", q="*:*", rows=0, include_private=True)["count"]
     if found != len(entries) or not node.call("package_search", q=f"name:{entries[0].name}",
                                               rows=0)["count"]:
-        raise BenchError(f"the node changed under the benchmark ({found} entries, not "
-                         f"{len(entries)}): was tests/test_exchange_harvest.py run meanwhile?")
+        raise BenchError(f"the node holds {found} entries, not this run's {len(entries)}"
+                         f"{'' if found else ' (is it running?)'}")
 
 
 # --- the harvesters -----------------------------------------------------------------------
@@ -369,10 +447,10 @@ def write_stock_ini() -> None:
     """The bench platform with ckanext-harvest's plugins only (logging must be in the top
     file of a config chain, so it is copied in)."""
     logging_sections = (REPO / "config" / "logging.ini").read_text()
-    STOCK_INI.write_text(
-        "# Generated by benchmarks/harvest.py: the bench platform as stock CKAN + harvest.\n"
-        "[app:main]\nuse = config:bench.ini\n"
-        "ckan.plugins = activity harvest ckan_harvester\n\n" + logging_sections)
+    write_private(STOCK_INI,
+                  "# Generated by benchmarks/harvest.py: the bench platform as stock CKAN + "
+                  "harvest.\n[app:main]\nuse = config:bench.ini\n"
+                  "ckan.plugins = activity harvest ckan_harvester\n\n" + logging_sections)
 
 
 def wipe_platform(harvester: Harvester) -> str:
@@ -386,10 +464,7 @@ def wipe_platform(harvester: Harvester) -> str:
     ckan(ini, "harvester", "purge-queues")
     shutil.rmtree(STORAGE, ignore_errors=True)
     STORAGE.mkdir(parents=True)
-    ckan(ini, "user", "add", ADMIN, f"email={ADMIN}@bench.invalid",
-         f"password={secrets.token_urlsafe(12)}")
-    ckan(ini, "sysadmin", "add", ADMIN)
-    return ckan(ini, "user", "token", "add", ADMIN, "benchmark").strip().splitlines()[-1].strip()
+    return make_sysadmin(ini)
 
 
 @dataclass
@@ -404,6 +479,7 @@ class Result:
     gather_seconds: float
     wall_seconds: float
     deliveries: int
+    load_at_start: float          # the machine's 1-minute load average as the job started
     files_stored: int | None
     files_expected: int | None
     error_summary: list = field(default_factory=list)
@@ -440,13 +516,14 @@ def run_harvester(harvester: Harvester, node: Api, entries: list[Entry], args,
     say(f"{harvester.label}: harvesting {len(entries)} entries")
     wall = time.monotonic()
     job = platform.call("harvest_job_create", source_id=source["id"], run=True)
-    job = wait_for_job(platform, job["id"], source["id"], len(entries),
+    load = os.getloadavg()[0]
+    job = wait_for_job(platform, job["id"], source["id"], len(entries), harvester.key,
                        finish_via_api=harvester.finisher is None, stall=args.stall_timeout)
     wall = time.monotonic() - wall
     check_node(node, entries)
-    return measure(harvester, platform, job, entries, wall,
-                   deliveries=sum(count_lines(logs[f"fetch-{n}"], "Received harvest object id")
-                                  for n in range(1, args.fetch_consumers + 1)))
+    deliveries = sum(count_lines(logs[f"fetch-{n}"], "Received harvest object id")
+                     for n in range(1, args.fetch_consumers + 1))
+    return measure(harvester, platform, job, entries, wall, deliveries, load)
 
 
 def make_source(platform: Api, harvester: Harvester, node: Api) -> dict:
@@ -461,11 +538,11 @@ def make_source(platform: Api, harvester: Harvester, node: Api) -> dict:
     return source
 
 
-def wait_for_job(platform: Api, job_id: str, source_id: str, total: int, finish_via_api: bool,
-                 stall: float) -> dict:
+def wait_for_job(platform: Api, job_id: str, source_id: str, total: int, label: str,
+                 finish_via_api: bool, stall: float) -> dict:
     """Poll the job until it is finished, with a progress bar of objects done."""
     done, last_change = 0, time.monotonic()
-    with progress(total, "harvest job") as bar:
+    with progress(total, f"{label}: objects imported") as bar:
         while True:
             if finish_via_api:
                 platform.call("harvest_jobs_run", source_id=source_id)
@@ -485,7 +562,7 @@ def wait_for_job(platform: Api, job_id: str, source_id: str, total: int, finish_
 
 
 def measure(harvester: Harvester, platform: Api, job: dict, entries: list[Entry], wall: float,
-            deliveries: int) -> Result:
+            deliveries: int, load: float) -> Result:
     titles = platform_titles(platform)
     expected = {entry.title for entry in entries}
     matched = set(titles) & expected
@@ -501,7 +578,7 @@ def measure(harvester: Harvester, platform: Api, job: dict, entries: list[Entry]
     return Result(harvester.label, len(titles), len(expected - matched),
                   len(titles) - len(matched), job["stats"].get("errored", 0), seconds,
                   len(matched) / seconds * 60 if seconds > 0 else 0.0, gather, wall, deliveries,
-                  stored, expected_files, summary)
+                  load, stored, expected_files, summary)
 
 
 def platform_titles(platform: Api) -> list[str]:
@@ -553,8 +630,9 @@ def report(results: list[Result], entries: list[Entry], fill_seconds: float | No
                  f"(the {len(entries) - shared} 不予共享 entries' data stays at the node)"
                  if r.files_stored is not None else "; resources left as links to the node")
         lines.append(f"- {r.harvester}: {'meets' if met else 'misses'} the target; gather "
-                     f"{r.gather_seconds:.1f} s, wall {r.wall_seconds:.1f} s, "
-                     f"{r.deliveries} fetch-queue deliveries for {len(entries)} entries{files}.")
+                     f"{r.gather_seconds:.1f} s, wall {r.wall_seconds:.1f} s, load average "
+                     f"{r.load_at_start:.1f} at the start, {r.deliveries} fetch-queue "
+                     f"deliveries for {len(entries)} entries{files}.")
     lines.append("- ours copies, checksums and converts every shared file (GBK to UTF-8) and "
                  "records lineage; stock only links to the node's files, so it does less per "
                  "dataset.")
@@ -589,20 +667,23 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--harvester", choices=["both", *HARVESTERS], default="both")
     parser.add_argument("--port", type=int, default=5061,
                         help="port of the temporary web server for the bench platform")
+    parser.add_argument("--node-port", type=int, default=5052, help="port of the node")
     parser.add_argument("--stall-timeout", type=float, default=300,
                         help="give up when a job makes no progress for this many seconds")
     return parser.parse_args(argv)
 
 
-def prepare_node(entries: list[Entry], reuse: bool) -> tuple[Api, float | None]:
+def prepare_node(entries: list[Entry], args) -> tuple[Api, float | None]:
     """The filled node and the seconds filling took (None when reused as it was)."""
-    if reuse:
-        node = node_api()
+    if args.reuse_node:
+        kept = kept_node()
+        if not kept:
+            raise BenchError(f"no node to reuse ({NODE_ENV} is missing): run with --keep-node")
+        node = Api(kept["URL"], kept["TOKEN"])
         check_node(node, entries)
         return node, None
-    say("resetting the department node")
-    stack("node-reset")
-    node = node_api()
+    say("starting an empty department node")
+    node = start_node(args.node_port)
     seconds = fill_node(node, entries, FILL_THREADS)
     say(f"node filled: {len(entries)} entries in {seconds:.1f} s "
         f"({len(entries) / seconds:.1f}/s)")
@@ -619,9 +700,8 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, terminate)
     entries = generate(args.entries, args.seed)
     processes = Processes()
-    node_started = not args.reuse_node
     try:
-        node, fill_seconds = prepare_node(entries, args.reuse_node)
+        node, fill_seconds = prepare_node(entries, args)
         write_stock_ini()
         results = []
         for key in (HARVESTERS if args.harvester == "both" else [args.harvester]):
@@ -645,9 +725,8 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     finally:
         processes.stop_all()
-        if node_started and not args.keep_node:
-            subprocess.run([sys.executable, str(STACK), "node-down"], capture_output=True,
-                           check=False)
+        if not args.keep_node:
+            stop_kept_node()
 
 
 if __name__ == "__main__":

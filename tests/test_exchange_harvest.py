@@ -394,7 +394,8 @@ def test_validation_failure_then_fix(first, platform, node):
     result = report(job)
     assert result["states"].count("ERROR") == 1, result  # (the other: the big file, retried)
     # (one message; a slow machine may re-queue the object and report it a second time)
-    assert len(set(result["errors"]["Import"])) == 1 and "data_grade" in result["errors"]["Import"][0]
+    messages = set(result["errors"]["Import"])
+    assert len(messages) == 1 and "data_grade" in messages.pop()
     assert model.Package.get("cuowu-tiaomu") is None  # nothing half-created
     node.call("package_patch", id=bad["id"],
               extras=[{"key": k, "value": ("一般数据" if k == "数据级别" else v)}
