@@ -1,6 +1,7 @@
 """The language a piece of work speaks: the request's, or the site default outside one."""
 from __future__ import annotations
 
+import functools
 from contextlib import contextmanager
 from typing import Iterator
 
@@ -21,8 +22,10 @@ def speaking(lang: str) -> Iterator[None]:
         yield
 
 
+@functools.lru_cache(maxsize=1)
 def _worker_app():
-    """A job's work horse has CKAN's environment loaded but no Flask application: build one,
-    and take its Flask core the way CKAN's own CLI does."""
+    """A job's work horse (or a harvest consumer) has CKAN's environment loaded but no Flask
+    application: build one, once per process (it takes a second), and take its Flask core
+    the way CKAN's own CLI does."""
     from ckan.config.middleware import make_app
     return make_app(tk.config)._wsgi_app
