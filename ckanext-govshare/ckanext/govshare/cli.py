@@ -138,6 +138,8 @@ def exchange_watch(interval: int | None):
     """Run the check for ever, every INTERVAL seconds (started by `make up`)."""
     import time
 
+    import ckan.model as model
+
     from .exchange import watchdog
     interval = interval or tk.config["ckanext.govshare.exchange.check_interval"]
     while True:
@@ -147,6 +149,6 @@ def exchange_watch(interval: int | None):
                 click.echo(f"re-queued {result['requeued']} abandoned objects", err=True)
         except Exception as error:  # a database or Redis hiccup must not end the watch
             click.echo(f"exchange check failed: {error}", err=True)
-            import ckan.model as model
-            model.Session.remove()
+        # no transaction left open while sleeping: it would hold back vacuum and DDL
+        model.Session.remove()
         time.sleep(interval)

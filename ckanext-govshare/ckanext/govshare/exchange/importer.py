@@ -11,11 +11,13 @@ from __future__ import annotations
 import os
 import tempfile
 import urllib.parse
+import uuid
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
 import ckan.model as model
 import ckan.plugins.toolkit as tk
+from ckan.lib import uploader
 from werkzeug.datastructures import FileStorage
 
 from .. import codes
@@ -37,12 +39,16 @@ class PlannedFile:
 class FilePlan:
     files: list[PlannedFile] = field(default_factory=list)
     temp_paths: list[str] = field(default_factory=list)
-    open_files: list[Any] = field(default_factory=list)
+    stored: list[str] = field(default_factory=list)   # files written into the file store
 
     def cleanup(self) -> None:
-        for handle in self.open_files:
-            handle.close()
         for path in self.temp_paths:
+            if os.path.exists(path):
+                os.unlink(path)
+
+    def discard_stored(self) -> None:
+        """The entry was not saved: its files must not stay behind in the store."""
+        for path in self.stored:
             if os.path.exists(path):
                 os.unlink(path)
 
@@ -60,40 +66,28 @@ def import_entry(harvest_object, node_package: dict, config: dict, default_org: 
     plan = FilePlan()
     try:
         _plan_files(plan, node_package, entry, existing, config, client, report)
-        result = _save(entry, [planned.resource for planned in plan.files], existing,
-                       user_name)
+        context = {"model": model, "session": model.Session, "user": user_name,
+                   "ignore_auth": True}
+        entry["resources"] = [planned.resource for planned in plan.files]
+        if existing:
+            entry.update(id=existing["id"], name=existing["name"], state="active")
+            result = tk.get_action("package_update")(context, entry)
+        else:
+            result = tk.get_action("package_create")(context, entry)
     except tk.ValidationError as error:
         model.Session.rollback()
+        plan.discard_stored()
         report("Import", tk._("Entry {name} failed validation: {errors}").format(
             name=node_package.get("name"), errors=describe(error.error_dict)))
         return False
+    except Exception:
+        model.Session.rollback()
+        plan.discard_stored()
+        raise
     finally:
         plan.cleanup()
     _record(result, plan, node_package, harvest_object)
     return True
-
-
-def _save(entry: dict, resources: list[dict], existing: dict | None, user_name: str) -> dict:
-    """Create or update the entry with its files. Core's package_create stores no uploads,
-    so a new entry is created bare and then given its files; if that second step fails,
-    the bare entry is purged, so nothing is left half-made."""
-    def context():
-        return {"model": model, "session": model.Session, "user": user_name,
-                "ignore_auth": True}
-    if existing:
-        entry.update(id=existing["id"], name=existing["name"], state="active")
-        return tk.get_action("package_update")(context(), {**entry, "resources": resources})
-    created = tk.get_action("package_create")(context(), entry)
-    if not resources:
-        return created
-    try:
-        return tk.get_action("package_update")(
-            context(), {**entry, "id": created["id"], "name": created["name"],
-                        "resource_code": created.get("resource_code"), "resources": resources})
-    except Exception:
-        model.Session.rollback()
-        tk.get_action("dataset_purge")(context(), {"id": created["id"]})
-        raise
 
 
 def withdraw(harvest_object, reason: str, user_name: str) -> bool:
@@ -243,9 +237,19 @@ def _add(plan: FilePlan, resource: dict, origin: dict, kind: str, derived_from: 
 
 
 def _upload(plan: FilePlan, path: str, filename: str) -> dict:
-    handle = open(path, "rb")
-    plan.open_files.append(handle)
-    return {"upload": FileStorage(stream=handle, filename=filename), "url": filename}
+    """Store the file under a new resource id, through CKAN's uploader, before the entry is
+    saved: the entry is then written once, with its resources pointing at stored files
+    (core's package_create stores no uploads, and a second write would cost a second
+    validation and index)."""
+    resource_id = str(uuid.uuid4())
+    with open(path, "rb") as handle:
+        resource = {"id": resource_id, "url": filename,
+                    "upload": FileStorage(stream=handle, filename=filename)}
+        upload = uploader.get_resource_uploader(resource)
+        upload.upload(resource_id, uploader.get_max_resource_size())
+    plan.stored.append(upload.get_path(resource_id))
+    return {"id": resource_id, "url": resource["url"], "url_type": "upload",
+            "size": os.path.getsize(path), "mimetype": upload.mimetype}
 
 
 def _previous_files(existing: dict | None) -> dict[tuple[str, str], list[tuple[dict, dict]]]:
