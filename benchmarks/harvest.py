@@ -540,12 +540,13 @@ def make_source(platform: Api, harvester: Harvester, node: Api) -> dict:
 
 def wait_for_job(platform: Api, job_id: str, source_id: str, total: int, label: str,
                  finish_via_api: bool, stall: float) -> dict:
-    """Poll the job until it is finished, with a progress bar of objects done."""
+    """Poll the job until it is finished, with a progress bar of objects done. With
+    ``finish_via_api``, call harvest_jobs_run once the gather is over (earlier, its
+    re-sending of "waiting objects missing from Redis" races the gather, which is still
+    committing and queueing them, and sends many objects twice)."""
     done, last_change = 0, time.monotonic()
     with progress(total, f"{label}: objects imported") as bar:
         while True:
-            if finish_via_api:
-                platform.call("harvest_jobs_run", source_id=source_id)
             job = platform.call("harvest_job_show", id=job_id)
             stats = job.get("stats", {})
             now_done = min(total, sum(stats.get(k, 0) for k in
@@ -558,6 +559,8 @@ def wait_for_job(platform: Api, job_id: str, source_id: str, total: int, label: 
             if time.monotonic() - last_change > stall:
                 raise BenchError(f"job {job_id} made no progress for {stall:.0f} s "
                                  f"({done}/{total} objects done, status {job['status']})")
+            if finish_via_api and job.get("gather_finished"):
+                platform.call("harvest_jobs_run", source_id=source_id)
             time.sleep(POLL_SECONDS)
 
 
