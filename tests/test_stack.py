@@ -58,10 +58,11 @@ def test_taken_port_is_reported_plainly(tmp_path, occupied_port, command, env_va
 
 
 def test_default_ports_held_by_the_running_stack_are_reported_with_their_owner(tmp_path):
-    # a second run directory finds 5432 taken by the first stack's PostgreSQL
+    # a second run directory finds the port taken by the first stack's PostgreSQL
+    port = os.environ.get("GOVSHARE_PG_PORT", "5432")
     result = run_stack("postgres", tmp_path)
 
-    assert_plain_error(result, "port 5432 on 127.0.0.1 is already in use by postgres (pid ")
+    assert_plain_error(result, f"port {port} on 127.0.0.1 is already in use by postgres (pid ")
 
 
 def test_missing_java_is_reported_plainly(tmp_path):
