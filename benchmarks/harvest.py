@@ -31,8 +31,10 @@ The platform, per harvester
            harvest and ckan_harvester plugins. Resources stay links to the node (nothing is
            downloaded), so it does less work per dataset. Jobs are finished by calling
            harvest_jobs_run through the API (what ckanext-harvest's `harvester run` does)
-           once the gather is over: called during it, its re-sending of waiting objects
-           races the gather and sends many objects twice.
+           once all objects are done (or nothing moved for 10 s): called while objects
+           are still being queued, its re-sending of waiting objects races the gather and
+           sends many objects twice. (Ours' watch does run during the gather, as it does
+           in production: the deliveries line shows how many objects it sent twice.)
 
 What is measured
   Seconds: the job's own, from its creation (harvest_job_create, queued at once, consumers
@@ -92,6 +94,7 @@ NODE_SITE_ID = "govshare-bench-node"      # in the node's Solr core, beside the 
 HOST = "127.0.0.1"
 TARGET_PER_MINUTE = 600
 POLL_SECONDS = 2
+FINISH_WHEN_IDLE = 10    # seconds without progress before the stock run's jobs are checked
 CONSUMER_WARMUP = 10     # seconds consumers get to start before the job is created
 FILL_THREADS = 8
 NODE_ORG = "node-dept"
@@ -567,9 +570,10 @@ def make_source(platform: Api, harvester: Harvester, node: Api) -> dict:
 def wait_for_job(platform: Api, job_id: str, source_id: str, total: int, label: str,
                  finish_via_api: bool, stall: float) -> dict:
     """Poll the job until it is finished, with a progress bar of objects done. With
-    ``finish_via_api``, call harvest_jobs_run once the gather is over (earlier, its
-    re-sending of "waiting objects missing from Redis" races the gather, which is still
-    committing and queueing them, and sends many objects twice)."""
+    ``finish_via_api``, call harvest_jobs_run once every object is done, or when nothing
+    moved for a while: while objects are still being queued, its re-sending of "waiting
+    objects missing from Redis" races the gather and sends many objects twice. (The job's
+    finish is the last object's import_finished, so this does not change the time.)"""
     done, last_change = 0, time.monotonic()
     with progress(total, f"{label}: objects imported") as bar:
         while True:
@@ -585,7 +589,9 @@ def wait_for_job(platform: Api, job_id: str, source_id: str, total: int, label: 
             if time.monotonic() - last_change > stall:
                 raise BenchError(f"job {job_id} made no progress for {stall:.0f} s "
                                  f"({done}/{total} objects done, status {job['status']})")
-            if finish_via_api and job.get("gather_finished"):
+            idle = time.monotonic() - last_change
+            if finish_via_api and job.get("gather_finished") and (
+                    done >= total or idle > FINISH_WHEN_IDLE):
                 platform.call("harvest_jobs_run", source_id=source_id)
             time.sleep(POLL_SECONDS)
 
