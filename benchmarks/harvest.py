@@ -27,7 +27,7 @@ The platform, per harvester
            converted (GBK to UTF-8) and stored, and lineage is recorded. Jobs are finished
            by `ckan govshare exchange watch` (what `make up` runs).
   * stock: source type ckan (CKANHarvester; the node token as "api_key") on a stock
-           platform: .run/bench-stock.ini (generated) is bench.ini with only the activity,
+           platform: .run/bench-harvest-stock.ini (generated) is bench.ini with only the activity,
            harvest and ckan_harvester plugins. Resources stay links to the node (nothing is
            downloaded), so it does less work per dataset. Jobs are finished by calling
            harvest_jobs_run through the API (what ckanext-harvest's `harvester run` does)
@@ -60,45 +60,38 @@ from __future__ import annotations
 
 import argparse
 import concurrent.futures
-import configparser
 import datetime
 import json
 import os
 import random
-import secrets
 import shutil
 import signal
-import subprocess
 import sys
-import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-import click
 import psycopg2
-import requests
 
-REPO = Path(__file__).resolve().parent.parent
-RUN_DIR = Path(os.environ.get("GOVSHARE_RUN_DIR", REPO / ".run"))
-CKAN = REPO / ".venv" / "bin" / "ckan"
+from harness import (CKAN, HOST, REPO, RUN_DIR, Api, BenchError, Processes, ckan, ini_value,
+                     make_sysadmin, process_command, progress, start_process, wait_for_api,
+                     write_private)
+
 BENCH_INI = RUN_DIR / "bench.ini"
-STOCK_INI = RUN_DIR / "bench-stock.ini"
+STOCK_INI = RUN_DIR / "bench-harvest-stock.ini"
 STORAGE = RUN_DIR / "storage-bench"
 NODE_INI = RUN_DIR / "bench-node.ini"
 NODE_ENV = RUN_DIR / "bench-node.env"     # the running node's address, token and pid
 NODE_STORAGE = RUN_DIR / "storage-bench-node"
 NODE_SCHEMA = "bench_node"                # in the node's database, beside the tests' tables
 NODE_SITE_ID = "govshare-bench-node"      # in the node's Solr core, beside the tests' entries
-HOST = "127.0.0.1"
 TARGET_PER_MINUTE = 600
 POLL_SECONDS = 2
 FINISH_WHEN_IDLE = 10    # seconds without progress before the stock run's jobs are checked
 CONSUMER_WARMUP = 10     # seconds consumers get to start before the job is created
 FILL_THREADS = 8
 NODE_ORG = "node-dept"
-ADMIN = "bench_admin"
 
 # the source mapping of tests/test_exchange_harvest.py
 MAPPING = {
@@ -212,131 +205,6 @@ def csv_text(rng: random.Random, columns: list[tuple[str, str]], district: str) 
     return "\n".join(lines) + "\n"
 
 
-# --- HTTP APIs ----------------------------------------------------------------------------
-
-class BenchError(Exception):
-    """Something the benchmark could not do; printed as one sentence."""
-
-
-class Api:
-    """A CKAN Action API as a sysadmin; one HTTP session per thread."""
-
-    def __init__(self, url: str, token: str):
-        self.url, self.token = url.rstrip("/"), token
-        self.local = threading.local()
-
-    def call(self, action: str, files=None, **data):
-        session = getattr(self.local, "session", None)
-        if session is None:
-            session = self.local.session = requests.Session()
-            session.headers["Authorization"] = self.token
-        url = f"{self.url}/api/3/action/{action}"
-        try:
-            if files:
-                response = session.post(url, data=data, files=files, timeout=120)
-            else:
-                response = session.post(url, json=data, timeout=120)
-        except requests.RequestException as error:
-            raise BenchError(f"{action} at {self.url} could not be asked: {error}") from None
-        try:
-            body = response.json()
-        except ValueError:
-            raise BenchError(f"{action} at {self.url} answered HTTP {response.status_code} "
-                             f"without JSON") from None
-        if not body.get("success"):
-            raise BenchError(f"{action} at {self.url} failed: "
-                             f"{json.dumps(body.get('error'), ensure_ascii=False)[:500]}")
-        return body["result"]
-
-
-def wait_for_api(url: str, process: subprocess.Popen | None, log: Path,
-                 timeout: float = 120) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process is not None and process.poll() is not None:
-            raise BenchError(f"the web server for {url} exited at start; see {log}")
-        try:
-            if requests.get(f"{url}/api/3/action/status_show", timeout=5).ok:
-                return
-        except requests.RequestException:
-            pass
-        time.sleep(0.5)
-    raise BenchError(f"{url} did not answer within {timeout:.0f} s; see {log}")
-
-
-# --- processes ----------------------------------------------------------------------------
-
-class Processes:
-    """Every long-running process this run started, so each can be stopped by its id."""
-
-    def __init__(self):
-        self.running: list[subprocess.Popen] = []
-
-    def start_ckan(self, ini: Path, args: list[str], log: Path) -> subprocess.Popen:
-        process = start_process([str(CKAN), "-c", str(ini), *args], log)
-        self.running.append(process)
-        return process
-
-    def stop_all(self) -> None:
-        for process in reversed(self.running):
-            signal_group(process, signal.SIGTERM)
-        deadline = time.monotonic() + 20
-        for process in self.running:
-            try:
-                process.wait(timeout=max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                signal_group(process, signal.SIGKILL)
-                process.wait()
-        self.running.clear()
-
-
-def signal_group(process: subprocess.Popen, signum: int) -> None:
-    """Signal the process and its children (its own session), unless it has ended."""
-    if process.poll() is None:
-        try:
-            os.killpg(process.pid, signum)
-        except ProcessLookupError:
-            pass
-
-
-def start_process(args: list[str], log: Path) -> subprocess.Popen:
-    """A process in a session of its own (so Ctrl-C reaches it only through us)."""
-    with open(log, "wb") as out:
-        return subprocess.Popen(args, stdout=out, stderr=subprocess.STDOUT,
-                                stdin=subprocess.DEVNULL, start_new_session=True)
-
-
-def ckan(ini: Path, *args: str) -> str:
-    """A CKAN command's output, or its last error line as a BenchError."""
-    result = subprocess.run([str(CKAN), "-c", str(ini), *args], capture_output=True, text=True,
-                            check=False)
-    if result.returncode != 0:
-        lines = (result.stderr or result.stdout).strip().splitlines()
-        raise BenchError(f"`ckan {' '.join(args)}` failed: {lines[-1] if lines else 'no output'}")
-    return result.stdout
-
-
-def make_sysadmin(ini: Path) -> str:
-    """A new sysadmin on the instance; its API token."""
-    ckan(ini, "user", "add", ADMIN, f"email={ADMIN}@bench.invalid",
-         f"password={secrets.token_urlsafe(12)}")
-    ckan(ini, "sysadmin", "add", ADMIN)
-    return ckan(ini, "user", "token", "add", ADMIN, "benchmark").strip().splitlines()[-1].strip()
-
-
-def ini_value(path: Path, key: str) -> str:
-    parser = configparser.RawConfigParser(strict=False)
-    parser.read(path, encoding="utf-8")
-    return parser.get("app:main", key)
-
-
-def write_private(path: Path, text: str) -> None:
-    """Generated settings hold secrets: readable by the owner only."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as out:
-        out.write(text)
-
-
 # --- the node -----------------------------------------------------------------------------
 
 def write_node_ini(port: int) -> None:
@@ -390,13 +258,6 @@ def stop_kept_node() -> None:
         if process_command(pid):
             os.killpg(pid, signal.SIGKILL)
     NODE_ENV.unlink(missing_ok=True)
-
-
-def process_command(pid: int) -> str:
-    try:
-        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
-    except OSError:
-        return ""
 
 
 def fill_node(node: Api, entries: list[Entry], threads: int) -> float:
@@ -642,11 +503,6 @@ def count_lines(path: Path, text: str) -> int:
 
 def say(message: str) -> None:
     print(f"harvest-bench: {message}", file=sys.stderr, flush=True)
-
-
-def progress(length: int, label: str):
-    return click.progressbar(length=length, label=label, show_pos=True, show_eta=True,
-                             file=sys.stderr)
 
 
 def report(results: list[Result], entries: list[Entry], fill_seconds: float | None,

@@ -43,20 +43,23 @@ SOLR_LAUNCHER = REPO / "config" / "solr" / "launcher" / "target"
 HOST = "127.0.0.1"
 DB_ROLE = "govshare"
 DATABASES = {"dev": "govshare", "test": "govshare_test", "node": "govshare_node",
-             "bench": "govshare_bench"}
+             "bench": "govshare_bench", "bench-stock": "govshare_bench_stock"}
 # the DataStore's tables live apart, read through a role that can only SELECT
 DATASTORE_DATABASES = {"dev": "govshare_datastore", "test": "govshare_datastore_test"}
 DATASTORE_READER = "govshare_datastore_ro"
 SOLR_CORES = {"dev": "ckan", "test": "ckan_test", "stock": "ckan_stock", "node": "ckan_node",
-              "bench": "ckan_bench"}
-# the benchmark core and the node keep CKAN's own text analysis
-STOCK_TEXT_CORES = {"ckan_stock", "ckan_node"}
-REDIS_DBS = {"dev": 0, "test": 1, "stock": 2, "node": 3, "bench": 4}
+              "bench": "ckan_bench", "bench-stock": "ckan_bench_stock"}
+# the stock-CKAN cores keep CKAN's own text analysis
+STOCK_TEXT_CORES = {"ckan_stock", "ckan_node", "ckan_bench_stock"}
+REDIS_DBS = {"dev": 0, "test": 1, "stock": 2, "node": 3, "bench": 4, "bench-stock": 5}
 # the stock-search benchmark reads the development database into its own Solr core;
 # "node" is a department's own CKAN (stock, core plugins only) that the exchange harvests;
-# "bench" an empty platform of its own for benchmarks (wiped by each benchmark run)
+# "bench" an empty platform of its own for benchmarks (wiped by each benchmark run) and
+# "bench-stock" stock CKAN beside it, for the side-by-side portal benchmark
 INI_FILES = {"dev": "ckan.ini", "test": "test.ini", "stock": "stock.ini", "node": "node.ini",
-             "bench": "bench.ini"}
+             "bench": "bench.ini", "bench-stock": "bench-stock.ini"}
+# environments running stock CKAN (core plugins only), not the platform
+STOCK_CKAN_ENVS = {"node", "bench-stock"}
 NODE_ADMIN = "node_admin"
 MIN_JAVA = 11
 
@@ -465,11 +468,10 @@ def datastore_url(settings: Settings, env: str, role: str, password: str) -> str
 
 def write_ini(settings: Settings, env: str, values: dict[str, str]) -> Path:
     """The machine-specific top of the config chain: URLs, ports, paths and secrets."""
-    template = {"test": "test.ini", "node": "node.ini", "bench": "bench.ini"}.get(
-        env, "development.ini")
+    template = {"test": "test.ini", "node": "node.ini", "bench": "bench.ini",
+                "bench-stock": "bench-stock.ini"}.get(env, "development.ini")
     path = ini_path(settings, env)
-    storage = settings.path({"test": "storage-test", "node": "storage-node",
-                             "bench": "storage-bench"}.get(env, "storage"))
+    storage = settings.path("storage" if env in ("dev", "stock") else f"storage-{env}")
     storage.mkdir(parents=True, exist_ok=True)
     db_url = (f"postgresql://{DB_ROLE}:{values['db_password']}@{HOST}:{settings.pg_port}/"
               f"{DATABASES.get(env, DATABASES['dev'])}")
@@ -487,7 +489,7 @@ def write_ini(settings: Settings, env: str, values: dict[str, str]) -> Path:
         f"ckan.harvest.mq.redis_db = {REDIS_DBS[env]}",
         f"ckan.storage_path = {storage}",
     ]
-    if env == "node":  # stock CKAN: none of the platform's extensions or their settings
+    if env in STOCK_CKAN_ENVS:  # none of the platform's extensions or their settings
         lines.append(f"ckan.site_url = http://{HOST}:{settings.node_port}")
     else:
         lines += platform_settings(settings, env, values)
