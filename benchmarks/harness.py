@@ -84,7 +84,10 @@ class Processes:
         self.running: list[subprocess.Popen] = []
 
     def start_ckan(self, ini: Path, args: list[str], log: Path) -> subprocess.Popen:
-        process = start_process([str(CKAN), "-c", str(ini), *args], log)
+        return self.start([str(CKAN), "-c", str(ini), *args], log)
+
+    def start(self, args: list[str], log: Path, env: dict | None = None) -> subprocess.Popen:
+        process = start_process(args, log, env)
         self.running.append(process)
         return process
 
@@ -110,11 +113,13 @@ def signal_group(process: subprocess.Popen, signum: int) -> None:
             pass
 
 
-def start_process(args: list[str], log: Path) -> subprocess.Popen:
-    """A process in a session of its own (so Ctrl-C reaches it only through us)."""
+def start_process(args: list[str], log: Path, env: dict | None = None) -> subprocess.Popen:
+    """A process in a session of its own (so Ctrl-C reaches it only through us), with
+    ``env`` added to this process's environment."""
     with open(log, "wb") as out:
         return subprocess.Popen(args, stdout=out, stderr=subprocess.STDOUT,
-                                stdin=subprocess.DEVNULL, start_new_session=True)
+                                stdin=subprocess.DEVNULL, start_new_session=True,
+                                env={**os.environ, **(env or {})})
 
 
 def ckan(ini: Path, *args: str) -> str:

@@ -7,6 +7,7 @@ from ckan.lib.plugins import DefaultTranslation
 from ckanext.dcat.interfaces import IDCATRDFHarvester
 
 from . import facets, indexing, query, visibility
+from . import fork_safety  # noqa: F401  (registers its hook for forked processes)
 from .exchange import dcat_lineage
 
 
