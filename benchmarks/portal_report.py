@@ -108,6 +108,9 @@ def markdown(result: dict) -> str:
     for command in ("rebuild", "rebuild-fast"):
         lines.append(row([f"`ckan search-index {command}` (entries/s)"] + [
             result["reindex"].get(s, {}).get(command) for s in ("ours", "stock")]))
+    if result["reindex"].get("at"):
+        lines += ["", f"Re-index figures from the run that re-indexed at {result['reindex']['at']} "
+                      f"(this one was started with --no-rebuild)."]
     lines += ["", "Targets:", ""]
     for check in targets(result):
         lines.append(f"- {'met' if check['met'] else 'NOT MET'}: {check['target']} "
