@@ -96,3 +96,36 @@ def test_dcat_catalog_shows_the_public_only_what_is_open(app, catalog):
 
     assert "无条件开放" in body and "有条件开放" in body
     assert "不予开放" not in body and "不予共享" not in body
+
+
+def test_user_labels_are_ckans_own_plus_staff(department, data_bureau_admin):
+    """Our cheaper user labels name exactly the departments CKAN's default labels name, for
+    every role, and drop a membership once it is removed or its department deleted."""
+    from ckan import model
+    from ckan.lib.plugins import DefaultPermissionLabels
+
+    from ckanext.govshare.visibility import STAFF, CatalogPermissionLabels
+
+    other = factories.Organization(credit_code="12100000400000624D", user=data_bureau_admin)
+    users = {role: factories.User() for role in ("member", "editor", "admin")}
+    for role, user in users.items():
+        for org in (department, other):
+            helpers.call_action("organization_member_create", id=org["id"],
+                                username=user["name"], role=role)
+    outsider = factories.User()
+
+    def labels(user, labeller):
+        return sorted(labeller.get_user_dataset_labels(model.User.get(user["name"])))
+
+    for user in (*users.values(), outsider):
+        default = labels(user, DefaultPermissionLabels())
+        ours = labels(user, CatalogPermissionLabels())
+        assert ours == sorted(default + ([STAFF] if user is not outsider else []))
+    assert f"member-{other['id']}" in labels(users["member"], CatalogPermissionLabels())
+
+    bureau = {"user": data_bureau_admin["name"]}
+    helpers.call_action("organization_member_delete", context=dict(bureau),
+                        id=department["id"], username=users["member"]["name"])
+    helpers.call_action("organization_delete", context=dict(bureau), id=other["id"])
+    assert labels(users["member"], CatalogPermissionLabels()) == sorted(
+        ["public", f"creator-{users['member']['id']}"])
