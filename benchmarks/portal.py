@@ -463,7 +463,9 @@ def main(argv: list[str] | None = None) -> int:
                               keep=args.reuse or number > 0)
             processes.stop_all()
             table = portal_report.markdown(result)
-            (out / f"portal-{size}.md").write_text(table, encoding="utf-8")
+            (out / f"portal-{size}.md").write_text(
+                table + f"\n![p95 latency](portal-{size}.svg)\n", encoding="utf-8")
+            (out / f"portal-{size}.svg").write_text(portal_report.chart(result), encoding="utf-8")
             (out / f"portal-{size}.json").write_text(
                 json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
             print(table, flush=True)

@@ -116,3 +116,38 @@ def markdown(result: dict) -> str:
         lines.append(f"- {'met' if check['met'] else 'NOT MET'}: {check['target']} "
                      f"({check['detail']})")
     return "\n".join(lines) + "\n"
+
+
+SYSTEMS = (("ours", "#1f6feb"), ("stock", "#8b949e"), ("solr", "#2da44e"))
+
+
+def chart(result: dict) -> str:
+    """p95 latency per request kind and user as grouped horizontal bars (SVG): ours, stock
+    CKAN and Solr directly."""
+    rows = [(f"{label} · {tier}", [result["latency"].get(f"{system}/{kind}/{tier}")
+                                   for system, _colour in SYSTEMS])
+            for kind, label in result["kinds"].items() for tier in result["tiers"]]
+    highest = max((cell["p95_ms"] for _label, cells in rows for cell in cells if cell),
+                  default=1) or 1
+    left, width, bar, gap = 330, 520, 7, 8
+    height = 40 + len(rows) * (3 * bar + gap)
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{left + width + 80}" '
+             f'height="{height}" font-family="sans-serif" font-size="11">',
+             f'<text x="10" y="16" font-size="13">p95 latency (ms), {result["entries"]:,} '
+             f'entries, {result["clients"]} clients</text>']
+    for index, (system, colour) in enumerate(SYSTEMS):
+        parts.append(f'<rect x="{left + index * 90}" y="6" width="10" height="10" '
+                     f'fill="{colour}"/><text x="{left + 14 + index * 90}" y="15">{system}</text>')
+    y = 30
+    for label, cells in rows:
+        parts.append(f'<text x="{left - 6}" y="{y + 2 * bar}" text-anchor="end">{label}</text>')
+        for (system, colour), cell in zip(SYSTEMS, cells):
+            if cell:
+                length = max(1.0, cell["p95_ms"] / highest * width)
+                parts.append(f'<rect x="{left}" y="{y}" width="{length:.1f}" height="{bar - 1}" '
+                             f'fill="{colour}"/><text x="{left + length + 4:.1f}" '
+                             f'y="{y + bar - 1}" font-size="8">{cell["p95_ms"]}</text>')
+            y += bar
+        y += gap
+    parts.append("</svg>")
+    return "\n".join(parts) + "\n"

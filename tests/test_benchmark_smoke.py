@@ -42,7 +42,9 @@ def result(tmp_path_factory):
         capture_output=True, text=True, timeout=1800, check=False)
     assert run.returncode == 0, run.stderr[-3000:]
     table = (out / f"portal-{ENTRIES}.md").read_text("utf-8")
-    return json.loads((out / f"portal-{ENTRIES}.json").read_text("utf-8")), table, run.stdout
+    chart = (out / f"portal-{ENTRIES}.svg").read_text("utf-8")
+    return (json.loads((out / f"portal-{ENTRIES}.json").read_text("utf-8")), table,
+            run.stdout + chart)
 
 
 def test_every_request_of_every_kind_and_user_is_measured_and_answered(result):
@@ -87,9 +89,11 @@ def test_page_level_counts_meet_their_targets(result):
     assert all(check["met"] for check in counted), counted
 
 
-def test_the_table_is_printed_and_written(result):
-    _data, table, stdout = result
+def test_the_table_is_printed_and_written_with_a_chart(result):
+    data, table, output = result
 
-    assert table in stdout
+    assert table.split("\n![")[0] in output
+    # one bar per system and row that was measured
+    assert output.count("<rect") == 3 + len(data["latency"])
     assert "| package_search: page 500 | anonymous |" in table
     assert "ours/stock p95" in table and "Targets:" in table
