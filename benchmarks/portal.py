@@ -203,6 +203,16 @@ def load(platform: Platform, entries: list[dict], clients: int) -> float:
     return len(entries) / (time.monotonic() - started)
 
 
+def existing_names(platform: Platform) -> set[str]:
+    api, names, page = platform.api(), set(), 1000
+    while True:
+        found = api.call("package_search", q="*:*", fl="name", rows=page, start=len(names),
+                         sort="name asc", include_private=True)["results"]
+        names.update(row["name"] for row in found)
+        if len(found) < page:
+            return names
+
+
 def rebuild(platform: Platform, command: str, expected: int) -> float:
     """Re-index everything with ``ckan search-index <command>``; entries per second."""
     ckan(platform.ini, "search-index", "clear")
@@ -365,8 +375,11 @@ def prepare(plats: list[Platform], entries: list[dict], seed: int, keep: bool,
         if stamp["entries"] == 0:
             create_departments(platform)
         todo = entries[stamp["entries"]:]
+        if todo and stamp["entries"]:  # an interrupted load leaves entries its stamp lacks
+            present = existing_names(platform)
+            todo = [entry for entry in todo if entry["name"] not in present]
         if todo:
-            stamp["created"].append({"from": stamp["entries"], "to": len(entries),
+            stamp["created"].append({"from": len(entries) - len(todo), "to": len(entries),
                                      "per_second": round(load(platform, todo, load_clients), 1)})
             stamp.update(seed=seed, entries=len(entries))
             save_stamp(platform, stamp)
