@@ -49,6 +49,7 @@ import argparse
 import concurrent.futures
 import json
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -166,6 +167,10 @@ def serving_ini(platform: Platform) -> Path:
 
 
 def start_web(platform: Platform, processes: Processes) -> None:
+    with socket.socket() as probe:  # an old server there would answer in its place
+        if probe.connect_ex((HOST, platform.port)) == 0:
+            raise BenchError(f"port {platform.port} is taken (an earlier run still serving?); "
+                             f"stop it or choose --port")
     log = RUN_DIR / f"bench-portal-{platform.key}-web.log"
     process = processes.start(
         [str(GUNICORN), "--chdir", str(REPO / "benchmarks"), "--workers", "2", "--threads", "2",
@@ -197,9 +202,14 @@ def load(platform: Platform, entries: list[dict], clients: int) -> float:
             progress(len(entries), f"{platform.key}: creating entries") as bar:
         futures = [pool.submit(api.call, "package_create", **platform.form(entry))
                    for entry in entries]
-        for future in concurrent.futures.as_completed(futures):
-            future.result()
-            bar.update(1)
+        try:
+            for future in concurrent.futures.as_completed(futures):
+                future.result()
+                bar.update(1)
+        except BaseException:  # Ctrl-C or a failure: leave the queued entries unsent
+            for future in futures:
+                future.cancel()
+            raise
     return len(entries) / (time.monotonic() - started)
 
 
