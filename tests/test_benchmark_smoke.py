@@ -10,6 +10,7 @@ entries, as on stock CKAN), the search index rebuilt in full, and the page-level
 from __future__ import annotations
 
 import json
+import random
 import socket
 import subprocess
 import sys
@@ -22,15 +23,22 @@ ENTRIES, REQUESTS = 500, 20
 
 
 def free_port_pair() -> int:
-    """A port whose successor is free too (ours and stock serve on port and port + 1)."""
-    for _ in range(50):
+    """Two free consecutive ports (ours and stock serve on port and port + 1), below the
+    ephemeral range: there the run's own outgoing connections could take the second one
+    before its server starts."""
+    def free(port: int) -> bool:
         with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            port = probe.getsockname()[1]
-        with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", port + 1)) != 0:
-                return port
-    raise RuntimeError("no two free consecutive ports")
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                return False
+            return True
+
+    start = random.randrange(20000, 29000, 2)
+    for port in range(start, start + 1000, 2):
+        if free(port) and free(port + 1):
+            return port
+    raise RuntimeError("no two free consecutive ports between 20000 and 30000")
 
 
 @pytest.fixture(scope="module")
